@@ -1,0 +1,63 @@
+# The commands people type. Each one creates .venv and installs pinned packages as needed.
+#   make book    build the site into _build/html (executes the chapters, cached)
+#   make test    build the site, then run every test (browser tests included)
+#   make serve   live preview on http://127.0.0.1:8000 that rebuilds on save
+#   make clean   remove the build output and the execution cache
+
+SHELL := bash
+.SHELLFLAGS := -eo pipefail -c
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
+# -W: warnings are errors; -n: every reference must resolve; --keep-going: list them all.
+JB_FLAGS := -W -n --keep-going
+
+.PHONY: book test test-fast serve clean lock
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) --upgrade pip
+
+$(VENV)/.book-deps: requirements.txt constraints.txt | $(BIN)/python
+	$(PIP) -r requirements.txt -c constraints.txt
+	touch $@
+
+$(VENV)/.dev-deps: requirements-dev.txt $(VENV)/.book-deps
+	$(PIP) -r requirements-dev.txt -c constraints.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
+book: $(VENV)/.book-deps
+	tools/system_deps.sh graphviz
+	$(BIN)/jupyter-book build . $(JB_FLAGS)
+
+test: $(VENV)/.dev-deps
+	tools/system_deps.sh graphviz chromium node
+	$(MAKE) node_modules/.installed
+	$(MAKE) book
+	$(BIN)/python -m pytest
+
+# The tests that need no browser and no temporary builds.
+test-fast: $(VENV)/.dev-deps
+	$(BIN)/python -m pytest -m "not slow"
+
+serve: $(VENV)/.dev-deps
+	tools/system_deps.sh graphviz
+	# sphinx-autobuild needs a conf.py: Jupyter Book writes one from _config.yml (git-ignored).
+	$(BIN)/jupyter-book config sphinx .
+	$(BIN)/sphinx-autobuild . _build/html --host 127.0.0.1 --port 8000 \
+	  --watch _config.yml --watch _toc.yml --ignore "*/_build/*" --ignore "*/.venv/*" \
+	  --ignore "*/.git/*" --ignore "*/conf.py"
+
+clean:
+	rm -rf _build
+
+# Re-pin every transitive dependency after changing requirements*.txt.
+lock: $(VENV)/.dev-deps
+	{ echo "# Every transitive dependency, pinned (pip freeze of a working environment)."; \
+	  echo "# Regenerate: make lock"; \
+	  $(BIN)/python -m pip freeze --exclude-editable | sed 's/+cpu$$//'; } > constraints.txt

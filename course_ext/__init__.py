@@ -1,0 +1,26 @@
+"""Sphinx extensions of the course, one module per capability.
+
+Jupyter Book loads this package through `sphinx.local_extensions` in `_config.yml`;
+`setup` calls the `setup_<capability>(app)` of each module.
+"""
+
+from __future__ import annotations
+
+from sphinx.application import Sphinx
+
+from .site import setup_site
+from .stock_fixes import setup_stock_fixes
+from .toc_check import setup_toc_check
+
+__version__ = "0.1.0"
+
+
+def setup(app: Sphinx) -> dict:
+    setup_site(app)
+    setup_stock_fixes(app)
+    setup_toc_check(app)
+    return {
+        "version": __version__,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

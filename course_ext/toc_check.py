@@ -1,0 +1,76 @@
+"""Stop the build when `_toc.yml` and the chapters in `book/` disagree.
+
+With `only_build_toc_files: true`, Sphinx silently skips a chapter missing from
+the table of contents, and a toc entry without a file only yields a warning
+located in the parent page. Both are contributor mistakes, so both become errors
+that name the file (and the `_toc.yml` line).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.errors import ConfigError
+
+CHAPTER_SUFFIXES = (".md", ".ipynb")
+
+
+def toc_entries(toc_path: Path) -> dict[str, int]:
+    """Map each `file:`/`root:` entry of the toc to its line number."""
+    entries = {}
+    pattern = re.compile(r"^\s*(?:-\s*)?(?:file|root)\s*:\s*['\"]?([^'\"#\s]+)")
+    for number, line in enumerate(toc_path.read_text(encoding="utf-8").splitlines(), 1):
+        match = pattern.match(line)
+        if match:
+            entries[match.group(1)] = number
+    return entries
+
+
+def chapter_files(srcdir: Path, book_dir: str) -> list[str]:
+    """Docnames of the chapters: markdown/notebooks in book/, skipping _static and _partials."""
+    found = []
+    for path in sorted((srcdir / book_dir).rglob("*")):
+        relative = path.relative_to(srcdir)
+        if path.suffix not in CHAPTER_SUFFIXES or any(p.startswith(("_", ".")) for p in relative.parts):
+            continue
+        found.append(relative.with_suffix("").as_posix())
+    return found
+
+
+def check_toc(srcdir: Path, toc_name: str, book_dir: str) -> list[str]:
+    toc_path = srcdir / toc_name
+    if toc_path.is_relative_to(srcdir):  # Jupyter Book passes an absolute path
+        toc_name = toc_path.relative_to(srcdir).as_posix()
+    entries = toc_entries(toc_path)
+    problems = []
+    for entry, line in entries.items():
+        stem = entry.rsplit(".", 1)[0] if entry.endswith(CHAPTER_SUFFIXES) else entry
+        if not any((srcdir / f"{stem}{suffix}").is_file() for suffix in CHAPTER_SUFFIXES):
+            problems.append(
+                f"{toc_name}:{line}: entry {entry!r} has no file "
+                f"(expected {stem}.md): fix the path or remove the entry"
+            )
+    listed = {e.rsplit(".", 1)[0] if e.endswith(CHAPTER_SUFFIXES) else e for e in entries}
+    for docname in chapter_files(srcdir, book_dir):
+        if docname not in listed:
+            problems.append(
+                f"{docname}.md: chapter is not in {toc_name}: add `- file: {docname}` "
+                f"to a part (or rename it to start with `_` if it is only included)"
+            )
+    return problems
+
+
+def _check(app: Sphinx, config: Config) -> None:
+    if "external_toc_path" not in config:  # a single-page build (`jb build book/x.md`) has no toc
+        return
+    problems = check_toc(Path(app.srcdir), config.external_toc_path, config.course_book_dir)
+    if problems:
+        raise ConfigError("table of contents and chapters disagree:\n  " + "\n  ".join(problems))
+
+
+def setup_toc_check(app: Sphinx) -> None:
+    app.add_config_value("course_book_dir", "book", "env", types=[str])
+    app.connect("config-inited", _check, priority=600)

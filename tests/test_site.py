@@ -1,0 +1,89 @@
+"""The real built site: pages hold what their cells computed, and the site basics exist."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+
+def read(site: Path, page: str) -> BeautifulSoup:
+    return BeautifulSoup((site / page).read_text(encoding="utf-8"), "html.parser")
+
+
+def cell_outputs(soup: BeautifulSoup) -> str:
+    return "\n".join(o.get_text() for o in soup.select(".cell_output"))
+
+
+def test_lesson_shows_the_numbers_its_cells_computed(site):
+    outputs = cell_outputs(read(site, "book/why_autodiff.html"))
+    # Printed by executed cells, not written in the prose.
+    for expected in [
+        "autograd: dL/dw = -14.0, dL/db = -7.0",
+        "y = 12.0, dy/dx = 8.0",
+        "x = -3:  f(x) = 9,  f'(x) = -6",
+        "x = 3:  f(x) = 9,  f'(x) = 6",
+        "after one step: x = 2.4",
+        "central, h = 0.1  : 12.010000",
+    ]:
+        assert expected in outputs, f"missing output {expected!r}"
+
+
+def test_lesson_shows_its_figures(site):
+    soup = read(site, "book/why_autodiff.html")
+    figures = soup.select(".cell_output img")
+    assert len(figures) >= 2, "the lesson's two matplotlib figures are missing"
+    for img in figures:
+        assert (site / "book" / img["src"]).resolve().is_file(), img["src"]
+        assert img.get("alt", "").strip(), f"figure {img['src']} has no alt text"
+
+
+def test_hidden_checks_ran_but_are_not_shown(site):
+    html = (site / "book/why_autodiff.html").read_text(encoding="utf-8")
+    assert "assert loss.item() == 12.25" not in html
+    source = (site.parent.parent / "book/why_autodiff.md").read_text(encoding="utf-8")
+    assert source.count(":tags: [remove-cell]") >= 5
+
+
+def test_math_is_served_locally(site):
+    soup = read(site, "book/why_autodiff.html")
+    scripts = [s.get("src", "") for s in soup.find_all("script")]
+    mathjax = [s for s in scripts if "mathjax" in s.lower()]
+    assert mathjax, "no MathJax script on a page with math"
+    for src in mathjax:
+        assert not src.startswith(("http:", "https:", "//")), f"MathJax from a CDN: {src}"
+        assert (site / "book" / src.split("?")[0]).resolve().is_file(), src
+
+
+@pytest.mark.parametrize("page", ["book/intro.html", "book/why_autodiff.html"])
+def test_no_script_or_style_from_another_host(site, page):
+    soup = read(site, page)
+    for tag, attribute in [("script", "src"), ("link", "href"), ("img", "src")]:
+        for element in soup.find_all(tag):
+            url = element.get(attribute, "")
+            if tag == "link" and "stylesheet" not in element.get("rel", []) and \
+                    "preload" not in element.get("rel", []):
+                continue  # plain links (canonical, etc.) are not requests
+            assert not re.match(r"^(https?:)?//", url), f"{page} loads {url}"
+
+
+def test_site_basics(site):
+    assert (site / "404.html").is_file(), "no 404 page"
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    assert "book/why_autodiff.html" in sitemap
+    soup = read(site, "book/why_autodiff.html")
+    assert soup.find("meta", property="og:title"), "no OpenGraph title"
+    assert soup.find("link", rel="icon"), "no favicon"
+    assert soup.select_one(".navbar-brand img, .logo__image"), "no logo"
+    footer = soup.select_one(".extra_footer").get_text(" ", strip=True)
+    assert "MIT licence" in footer and "dataflowr" in footer
+
+
+def test_404_page_links_work_from_any_depth(site):
+    soup = read(site, "404.html")
+    for element in soup.find_all(["script", "link"]):
+        url = element.get("src") or element.get("href") or ""
+        if "_static" in url:
+            assert url.startswith("/"), f"relative asset link on the 404 page: {url}"

