@@ -1,0 +1,126 @@
+"""Every lesson of the syllabus is in the built site with the key results its cells computed.
+
+The strings are looked for in the cell *outputs* of the built pages, so they prove the code
+ran and produced them; the hidden checks inside each chapter assert the prose agrees.
+"""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+from conftest import ROOT
+
+KEY_OUTPUTS = {
+    "why_autodiff": [
+        "autograd: dL/dw = -14.0, dL/db = -7.0",
+        "y = 12.0, dy/dx = 8.0",
+        "x = -3:  f(x) = 9,  f'(x) = -6",
+        "central, h = 0.1  : 12.010000",
+        "Correct: f'(1.5) = 4.75.",
+    ],
+    "autograd_basics": [
+        "x.grad = 6.0",
+        "z = 31.0",
+        "dz/dx = 13.0",
+        "dz/dy = 12.0",
+        "a = 5.0, z = 20.0",
+        "dz/dx = 4.0, dz/dy = 4.0, dz/dw = 5.0",
+        "AccumulateGrad (leaf x)",
+        "square: dy/dx = 4.0",
+        "cube: dy/dx = 12.0",
+    ],
+    "chain_rule": [
+        "g = 5, f = 125",
+        "df/dg = 75, dg/dx = 4, chain rule: df/dx = 300",
+        "x.grad = 300",
+        "dl/dw = -8, dl/db = -4",
+        "formulas match autograd: True",
+        "forward mode: f = 125, df/dx = 300",
+    ],
+    "vectors_matrices": [
+        "L = 14.0",
+        "x.grad = tensor([2., 4., 6.])",
+        "L = 46.0",
+        "x.grad = tensor([5., 7., 9.])",
+        "W.grad.shape = (2, 3)",
+        "grad can be implicitly created only for scalar outputs",
+        "same as jacobian(): True",
+    ],
+    "autograd_mechanics": [
+        "after x**3: x.grad = 16.0",
+        "second backward: x.grad = 8.0",
+        "Only Tensors of floating point and complex dtype can require gradients",
+        "a leaf Variable that requires grad is being used in an in-place operation.",
+        "y = 2.0000, x.grad = 2.0000, e**1 = 2.7183",
+    ],
+    "gradient_descent": [
+        "all 50 ratios lie in [0.800000000, 0.800000000]",
+        "x_50 from the loop: 2.99996",
+        "3(1 - 0.8**50) = 2.99996",
+        "f(x_50) = 5.0000",
+        "every ratio of distances is -1.2000",
+    ],
+    "linear_regression": [
+        "least squares: w = [2.08804, -3.03819], b = 1.00546",
+        "nn.Linear: w = [2.08804, -3.03819], b = 1.00546, loss = 0.26535",
+        "step 99: loss = 8.229e+141",
+        "after 200 steps: w = 2.903, b = 2.050",
+    ],
+    "backprop_practical": [
+        "final: w = 0.5047 (true 0.5), b = 1.9970 (true 2.0)",
+        "Exp: correct",
+        "autograd: dl/dw = -22.4355, dl/db = -44.8711",
+    ],
+    "backprop_challenge": [
+        "w = 0.50000 (true 0.5), b = 2.00000 (true 2)",
+        "found: p = 0.193, w = 1.204, b = 1.296",
+        "stalled at: p = 1.332, w = 0.048, b = 2.033",
+        "p = 0.300000, w = 0.500000, b = 2.000000",
+    ],
+    "jax_bonus": [
+        "JAX: jax.grad(f)(3.0) = 6.0",
+        "gradients equal within 1e-12: True",
+        "JAX and PyTorch parameters equal within 1e-12: True",
+    ],
+    "exercises": [
+        "Correct! f = 16, df/dx = 6, df/dy = 13.",
+        "after x^2: 6.0, after x^3 without reset: 33.0, after reset: 27.0",
+        "dL/dW: matches autograd.",
+        "Correct! w = 2.90, b = 2.05, final loss 0.2116.",
+    ],
+}
+
+
+def toc_chapters() -> list[str]:
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    return [c["file"].removeprefix("book/") for part in toc["parts"] for c in part["chapters"]]
+
+
+def test_every_lesson_is_in_the_toc_in_syllabus_order():
+    assert toc_chapters() == list(KEY_OUTPUTS)
+
+
+@pytest.mark.parametrize("chapter", list(KEY_OUTPUTS))
+def test_lesson_outputs_hold_its_key_results(site, chapter):
+    soup = BeautifulSoup((site / "book" / f"{chapter}.html").read_text(encoding="utf-8"), "html.parser")
+    outputs = "\n".join(o.get_text() for o in soup.select(".cell_output"))
+    missing = [s for s in KEY_OUTPUTS[chapter] if s not in outputs]
+    assert not missing, f"{chapter}: outputs missing {missing}"
+
+
+@pytest.mark.parametrize("chapter", list(KEY_OUTPUTS))
+def test_lesson_has_goals_takeaways_and_hidden_checks(chapter):
+    source = (ROOT / "book" / f"{chapter}.md").read_text(encoding="utf-8")
+    assert "Learning goals" in source
+    assert "## Key takeaways" in source
+    assert source.count("remove-cell") >= 3, "prose numbers need hidden checks"
+
+
+@pytest.mark.parametrize("chapter", list(KEY_OUTPUTS))
+def test_lesson_stands_alone(chapter):
+    """A lesson becomes a Colab notebook: it may not import this repository's code."""
+    source = (ROOT / "book" / f"{chapter}.md").read_text(encoding="utf-8")
+    for module in ("course_ext", "tools", "tests", "conftest"):
+        assert f"import {module}" not in source and f"from {module}" not in source
