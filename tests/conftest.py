@@ -148,3 +148,37 @@ def build_book(path: Path, timeout: int = 900) -> subprocess.CompletedProcess:
         timeout=timeout,
         cwd=path,
     )
+
+
+@pytest.fixture
+def open_page(browser, base_url):
+    """Open a page with every request to another host blocked and recorded."""
+    contexts = []
+
+    def _open(path: str, **context_options):
+        context = browser.new_context(**context_options)
+        contexts.append(context)
+        page = context.new_page()
+        record = {"console": [], "failed": [], "foreign": []}
+
+        def route(r):
+            if r.request.url.startswith(base_url):
+                r.continue_()
+            else:
+                record["foreign"].append(r.request.url)
+                r.abort()
+
+        page.route("**/*", route)
+        page.on("console", lambda m: m.type == "error" and record["console"].append(m.text))
+        page.on("pageerror", lambda e: record["console"].append(f"uncaught: {e}"))
+        page.on("response", lambda r: r.status >= 400 and record["failed"].append(f"{r.status} {r.url}"))
+        page.on(
+            "requestfailed",
+            lambda r: r.url.startswith(base_url) and record["failed"].append(f"{r.failure} {r.url}"),
+        )
+        page.goto(f"{base_url}/{path}", wait_until="networkidle")
+        return page, record
+
+    yield _open
+    for context in contexts:
+        context.close()

@@ -7,40 +7,6 @@ import pytest
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture
-def open_page(browser, base_url):
-    """Open a page with every request to another host blocked and recorded."""
-    contexts = []
-
-    def _open(path: str, **context_options):
-        context = browser.new_context(**context_options)
-        contexts.append(context)
-        page = context.new_page()
-        record = {"console": [], "failed": [], "foreign": []}
-
-        def route(r):
-            if r.request.url.startswith(base_url):
-                r.continue_()
-            else:
-                record["foreign"].append(r.request.url)
-                r.abort()
-
-        page.route("**/*", route)
-        page.on("console", lambda m: m.type == "error" and record["console"].append(m.text))
-        page.on("pageerror", lambda e: record["console"].append(f"uncaught: {e}"))
-        page.on("response", lambda r: r.status >= 400 and record["failed"].append(f"{r.status} {r.url}"))
-        page.on(
-            "requestfailed",
-            lambda r: r.url.startswith(base_url) and record["failed"].append(f"{r.failure} {r.url}"),
-        )
-        page.goto(f"{base_url}/{path}", wait_until="networkidle")
-        return page, record
-
-    yield _open
-    for context in contexts:
-        context.close()
-
-
 def test_every_page_loads_cleanly(open_page, html_pages):
     problems = []
     for path in html_pages:

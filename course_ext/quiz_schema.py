@@ -1,0 +1,190 @@
+"""The quiz format: YAML questions, validated with the line of every mistake.
+
+Kept apart from the Sphinx directive so that it can be unit-tested and reused by
+`tools/check_quizzes.py` (and by the notebook export) without a build.
+
+A quiz is a YAML list of questions::
+
+    - type: single            # single | multiple | numeric
+      prompt: What does `x.grad` hold before any backward call?
+      options:
+        - text: "`None`"
+          explanation: Nothing has been computed yet.
+        - text: A tensor of zeros
+          explanation: PyTorch does not allocate it until a backward pass.
+      correct: 1              # counted from 1; a list for `multiple`
+    - type: numeric
+      prompt: "$f = (x^2 + 1)^3$ at $x = 2$: what is $df/dx$?"
+      answer: 300
+      tolerance: 0.5          # absolute, optional (default 0)
+      explanation: "$3 g^2 \\cdot 2x = 75 \\cdot 4$."
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import yaml
+
+TYPES = ("single", "multiple", "numeric")
+CHOICE_KEYS = {"type", "prompt", "options", "correct"}
+NUMERIC_KEYS = {"type", "prompt", "answer", "tolerance", "explanation"}
+OPTION_KEYS = {"text", "explanation"}
+
+
+class QuizError(ValueError):
+    """A mistake in a quiz, with the line (counted from 1 in the YAML text) where it is."""
+
+    def __init__(self, message: str, line: int):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}"
+
+
+@dataclass
+class Option:
+    text: str
+    explanation: str
+    correct: bool
+    line: int
+
+
+@dataclass
+class Question:
+    type: str
+    prompt: str
+    line: int
+    options: list[Option] = field(default_factory=list)
+    answer: float | None = None
+    tolerance: float = 0.0
+    explanation: str = ""
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A safe loader that remembers the line of every mapping."""
+
+
+def _construct_mapping(loader, node):
+    mapping = loader.construct_mapping(node, deep=True)
+    lines = {key.value: key.start_mark.line + 1 for key, _ in node.value}
+    return _Mapping(mapping, node.start_mark.line + 1, lines)
+
+
+class _Mapping(dict):
+    def __init__(self, data, line, key_lines):
+        super().__init__(data)
+        self.line = line
+        self.key_lines = key_lines
+
+    def line_of(self, key):
+        return self.key_lines.get(key, self.line)
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _text(mapping: _Mapping, key: str, what: str) -> str:
+    value = mapping.get(key)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise QuizError(f"{what} has an empty {key!r}", mapping.line_of(key))
+    if not isinstance(value, (str, int, float)):
+        raise QuizError(f"{what}: {key!r} must be text", mapping.line_of(key))
+    return str(value).strip()
+
+
+def _number(mapping: _Mapping, key: str, what: str) -> float:
+    value = mapping.get(key)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise QuizError(f"{what}: {key!r} must be a number, got {value!r}", mapping.line_of(key))
+    return float(value)
+
+
+def _check_keys(mapping: _Mapping, allowed: set[str], what: str) -> None:
+    for key in mapping:
+        if key not in allowed:
+            raise QuizError(
+                f"{what}: unknown key {key!r} (allowed: {', '.join(sorted(allowed))})",
+                mapping.line_of(key),
+            )
+
+
+def _question(item, number: int) -> Question:
+    what = f"question {number}"
+    if not isinstance(item, _Mapping):
+        raise QuizError(f"{what} must be a mapping with 'type' and 'prompt'", getattr(item, "line", 1))
+    kind = item.get("type")
+    if kind not in TYPES:
+        raise QuizError(
+            f"{what}: unknown type {kind!r} (use one of: {', '.join(TYPES)})", item.line_of("type")
+        )
+    _check_keys(item, NUMERIC_KEYS if kind == "numeric" else CHOICE_KEYS, what)
+    question = Question(type=kind, prompt=_text(item, "prompt", what), line=item.line)
+    if kind == "numeric":
+        if "answer" not in item:
+            raise QuizError(f"{what}: a numeric question needs an 'answer' value", item.line)
+        question.answer = _number(item, "answer", what)
+        if "tolerance" in item:
+            question.tolerance = _number(item, "tolerance", what)
+            if question.tolerance < 0:
+                raise QuizError(f"{what}: 'tolerance' cannot be negative", item.line_of("tolerance"))
+        question.explanation = _text(item, "explanation", what)
+        return question
+
+    options = item.get("options")
+    if not isinstance(options, list) or len(options) < 2:
+        raise QuizError(f"{what}: needs a list of at least two 'options'", item.line_of("options"))
+    seen = {}
+    for index, option in enumerate(options, 1):
+        label = f"{what}, option {index}"
+        if not isinstance(option, _Mapping):
+            raise QuizError(f"{label} must have 'text' and 'explanation'", item.line_of("options"))
+        _check_keys(option, OPTION_KEYS, label)
+        text = _text(option, "text", label)
+        if text in seen:
+            raise QuizError(f"{label} repeats option {seen[text]}: {text!r}", option.line)
+        seen[text] = index
+        question.options.append(
+            Option(text, _text(option, "explanation", label), correct=False, line=option.line)
+        )
+
+    if "correct" not in item:
+        raise QuizError(f"{what}: no correct option (add 'correct: <number>')", item.line)
+    correct = item["correct"]
+    indices = correct if isinstance(correct, list) else [correct]
+    if kind == "single" and isinstance(correct, list):
+        raise QuizError(
+            f"{what}: a 'single' question has exactly one correct option (use type: multiple)",
+            item.line_of("correct"),
+        )
+    if not indices:
+        raise QuizError(f"{what}: no correct option", item.line_of("correct"))
+    for index in indices:
+        if isinstance(index, bool) or not isinstance(index, int):
+            raise QuizError(
+                f"{what}: 'correct' counts options from 1, got {index!r}", item.line_of("correct")
+            )
+        if not 1 <= index <= len(question.options):
+            raise QuizError(
+                f"{what}: correct option {index} is out of range (there are "
+                f"{len(question.options)} options, counted from 1)",
+                item.line_of("correct"),
+            )
+        if question.options[index - 1].correct:
+            raise QuizError(f"{what}: option {index} is listed twice in 'correct'", item.line_of("correct"))
+        question.options[index - 1].correct = True
+    return question
+
+
+def parse_quiz(text: str) -> list[Question]:
+    """Parse and validate a quiz; raise QuizError naming the line of the first mistake."""
+    try:
+        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        raise QuizError(f"invalid YAML: {error.problem}", (mark.line + 1) if mark else 1) from None
+    if not isinstance(data, list) or not data:
+        raise QuizError("a quiz is a YAML list of questions, and it is empty or not a list", 1)
+    return [_question(item, number) for number, item in enumerate(data, 1)]

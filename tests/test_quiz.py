@@ -1,0 +1,171 @@
+"""The quiz directive: its schema, its HTML, and its errors (small Sphinx projects in tmp_path)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import textwrap
+
+import pytest
+from bs4 import BeautifulSoup
+
+from course_ext.quiz_schema import QuizError, parse_quiz
+
+GOOD = """\
+- type: single
+  prompt: What does `x.grad` hold before any backward call?
+  options:
+    - text: "`None`"
+      explanation: Nothing was computed yet.
+    - text: A tensor of zeros
+      explanation: Not allocated until a backward pass.
+  correct: 1
+- type: multiple
+  prompt: Which are floating point?
+  options:
+    - text: float32
+      explanation: Yes.
+    - text: int64
+      explanation: No.
+    - text: float64
+      explanation: Yes.
+  correct: [1, 3]
+- type: numeric
+  prompt: "$d(x^2)/dx$ at $x = 3$?"
+  answer: 6
+  tolerance: 0.01
+  explanation: "$2x = 6$."
+"""
+
+
+def test_a_good_quiz_parses():
+    single, multiple, numeric = parse_quiz(GOOD)
+    assert [o.correct for o in single.options] == [True, False]
+    assert [o.correct for o in multiple.options] == [True, False, True]
+    assert (numeric.answer, numeric.tolerance) == (6.0, 0.01)
+    assert single.line == 1 and multiple.line == 9 and numeric.line == 19
+
+
+def edit(old: str, new: str) -> str:
+    assert old in GOOD
+    return GOOD.replace(old, new, 1)
+
+
+BAD = {
+    "unknown type": (edit("type: single", "type: essay"), 1, "unknown type 'essay'"),
+    "no correct option": (edit("  correct: 1\n", ""), 1, "no correct option"),
+    "index out of range": (edit("correct: [1, 3]", "correct: [1, 4]"), 18, "correct option 4 is out of range"),
+    "index zero": (edit("correct: 1", "correct: 0"), 8, "correct option 0 is out of range"),
+    "numeric without value": (edit("  answer: 6\n", ""), 19, "needs an 'answer' value"),
+    "numeric value not a number": (edit("answer: 6", "answer: six"), 21, "'answer' must be a number"),
+    "empty prompt": (edit("prompt: Which are floating point?", "prompt: ''"), 10, "empty 'prompt'"),
+    "duplicate options": (edit("text: float64", "text: float32"), 16, "repeats option 1"),
+    "unknown key": (edit("tolerance: 0.01", "tolerence: 0.01"), 22, "unknown key 'tolerence'"),
+    "unknown option key": (edit("explanation: Yes.\n    - text: int64", "explain: Yes.\n    - text: int64"), 13, "unknown key 'explain'"),
+    "option without explanation": (edit("      explanation: No.\n", ""), 14, "empty 'explanation'"),
+    "list for a single question": (edit("correct: 1", "correct: [1, 2]"), 8, "exactly one correct option"),
+    "invalid YAML": (edit("prompt: Which are floating point?", "prompt: [unclosed"), 11, "invalid YAML"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD))
+def test_each_mistake_is_rejected_with_its_line(case):
+    text, line, message = BAD[case]
+    with pytest.raises(QuizError) as caught:
+        parse_quiz(text)
+    assert message in caught.value.message
+    assert caught.value.line == line, f"reported line {caught.value.line}, expected {line}"
+
+
+def test_an_empty_quiz_is_rejected():
+    with pytest.raises(QuizError, match="empty or not a list"):
+        parse_quiz("")
+
+
+# --- the directive in a real (small) Sphinx build ------------------------------------------
+
+CONF = """
+extensions = ["myst_parser", "course_ext"]
+myst_enable_extensions = ["dollarmath"]
+html_theme = "basic"
+exclude_patterns = ["_build"]
+"""
+
+
+def build(tmp_path, page: str):
+    (tmp_path / "conf.py").write_text(CONF, encoding="utf-8")
+    (tmp_path / "index.md").write_text(page, encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-W", "-q", "-b", "html", str(tmp_path),
+         str(tmp_path / "_build")],
+        capture_output=True, text=True,
+    )
+    return result
+
+
+def page_with(quiz: str) -> str:
+    return "# Page\n\nSome text.\n\n```{quiz}\n" + quiz + "```\n"
+
+
+def test_the_html_uses_native_controls_and_works_without_javascript(tmp_path):
+    result = build(tmp_path, page_with(GOOD))
+    assert result.returncode == 0, result.stderr
+    soup = BeautifulSoup((tmp_path / "_build" / "index.html").read_text(), "html.parser")
+    quiz = soup.select_one(".agq-quiz")
+    questions = quiz.select("fieldset.agq-question")
+    assert [q["data-agq-type"] for q in questions] == ["single", "multiple", "numeric"]
+    assert questions[0].legend.get_text(" ", strip=True).startswith("Question 1.")
+    assert len(questions[0].select("input[type=radio]")) == 2
+    assert len(questions[1].select("input[type=checkbox]")) == 3
+    assert questions[1]["data-agq-correct"] == "[0, 2]"
+    assert questions[2]["data-agq-answer"] == "6.0" and questions[2]["data-agq-tolerance"] == "0.01"
+    for question in questions:
+        for field in question.select("input"):
+            assert question.select_one(f"label[for='{field['id']}']"), "input without a label"
+        answer = question.select_one("details.agq-answer")
+        assert answer and answer.summary.get_text() == "Show the answer"
+        assert question.select_one("[aria-live=polite]")
+    explanations = questions[0].select(".agq-explanation")
+    assert "✓ Correct" in explanations[0].get_text() and "✗ Incorrect" in explanations[1].get_text()
+    assert "agq-quiz.js" in str(soup.find_all("script")), "quiz script not loaded on the page"
+
+
+def test_quiz_text_cannot_inject_html(tmp_path):
+    evil = edit("prompt: Which are floating point?",
+                "prompt: Which <script>alert(1)</script> are <b onclick=x()>floating</b>?")
+    evil = evil.replace("explanation: Yes.", "explanation: <img src=x onerror=alert(2)>", 1)
+    result = build(tmp_path, page_with(evil))
+    assert result.returncode == 0, result.stderr
+    html = (tmp_path / "_build" / "index.html").read_text()
+    quiz = html[html.index('class="agq-quiz"'):]
+    assert "<script>alert(1)" not in quiz and "<b onclick" not in quiz and "<img src=x" not in quiz
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in quiz
+
+
+def test_a_page_without_a_quiz_does_not_load_the_quiz_script(tmp_path):
+    result = build(tmp_path, "# Page\n\nNo quiz here.\n")
+    assert result.returncode == 0, result.stderr
+    assert "agq-quiz" not in (tmp_path / "_build" / "index.html").read_text()
+
+
+@pytest.mark.parametrize("case", ["unknown type", "index out of range", "unknown key"])
+def test_a_malformed_quiz_stops_the_build_naming_file_and_line(tmp_path, case):
+    text, line, message = BAD[case]
+    result = build(tmp_path, page_with(text))
+    assert result.returncode != 0
+    # The quiz body starts on line 6 of index.md, so YAML line n is file line n + 5.
+    assert re.search(rf"index\.md:{line + 5}:( ERROR:)? ?malformed quiz", result.stderr), result.stderr
+    assert message in result.stderr
+
+
+def test_the_readme_example_is_a_valid_quiz():
+    import importlib.util
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    spec = importlib.util.spec_from_file_location("check_quizzes", root / "tools" / "check_quizzes.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    [(_, body)] = list(module.quiz_blocks((root / "README.md").read_text(encoding="utf-8")))
+    assert [q.type for q in parse_quiz(body)] == ["single", "multiple", "numeric"]

@@ -1,0 +1,164 @@
+"""Quizzes on the real built site, in headless Chromium: by mouse, by keyboard, without JS."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from bs4 import BeautifulSoup
+from playwright.sync_api import expect
+
+from test_lessons import KEY_OUTPUTS
+
+pytestmark = pytest.mark.slow
+PAGE = "book/why_autodiff.html"  # its quiz: single, numeric (2.4 ± 0.001), multiple, single
+
+
+def question(page, number: int):
+    return page.locator(".agq-question").nth(number - 1)
+
+
+def feedback(page, number: int):
+    return question(page, number).locator(".agq-feedback")
+
+
+@pytest.mark.parametrize("chapter", list(KEY_OUTPUTS))
+def test_every_lesson_ends_with_a_quiz_of_four_to_eight_questions(site, chapter):
+    soup = BeautifulSoup((site / "book" / f"{chapter}.html").read_text(encoding="utf-8"), "html.parser")
+    quizzes = soup.select(".agq-quiz")
+    assert len(quizzes) == 1, f"{chapter}: expected one quiz, found {len(quizzes)}"
+    count = len(quizzes[0].select("fieldset.agq-question"))
+    assert 4 <= count <= 8, f"{chapter}: {count} questions"
+
+
+def test_wrong_then_right_answer_with_explanations(open_page):
+    page, record = open_page(PAGE)
+    first = question(page, 1)
+    first.get_by_label("To compute the model's predictions.").check()
+    first.get_by_role("button", name="Check").click()
+    expect(feedback(page, 1)).to_contain_text("✗ Not quite.")
+    expect(feedback(page, 1)).to_contain_text("The forward pass computes predictions")
+    expect(feedback(page, 1)).to_have_attribute("aria-live", "polite")
+    expect(first.locator(".agq-picked-wrong .agq-mark")).to_have_text("✗ wrong")
+
+    first.get_by_role("button", name="Try again").click()
+    expect(feedback(page, 1)).to_be_empty()
+    first.get_by_label("To know which way").check()
+    first.get_by_role("button", name="Check").click()
+    expect(feedback(page, 1)).to_contain_text("✓ Correct.")
+    expect(feedback(page, 1)).to_contain_text("says whether nudging")
+    expect(page.locator(".agq-score")).to_have_text("1 of 4 correct (3 still to answer)")
+    assert not any(record.values()), record
+
+
+def test_show_the_answer_after_a_wrong_try(open_page):
+    page, _ = open_page(PAGE)
+    third = question(page, 3)
+    third.get_by_label("A minimum").check()
+    third.get_by_role("button", name="Check").click()
+    expect(feedback(page, 3)).to_contain_text("another answer is right too")
+    third.get_by_role("button", name="Show the answer").click()
+    expect(feedback(page, 3)).to_contain_text("The answer is shown below.")
+    expect(third.locator(".agq-was-correct")).to_have_count(2)  # maximum and saddle point
+    expect(page.locator(".agq-score")).to_contain_text("0 of 4 correct")
+
+
+@pytest.mark.parametrize(("typed", "verdict"), [
+    ("2.4", "✓ Correct."), ("2.4009", "✓ Correct."), ("2,4", "✓ Correct."),
+    ("2.402", "✗ Not quite"), ("-2.4", "✗ Not quite"), ("two", "✗ Not quite"),
+])
+def test_numeric_answers_use_the_tolerance(open_page, typed, verdict):
+    page, _ = open_page(PAGE)
+    second = question(page, 2)
+    second.get_by_label("Your answer").fill(typed)
+    second.get_by_role("button", name="Check").click()
+    expect(feedback(page, 2)).to_contain_text(verdict)
+    if verdict.startswith("✓"):
+        # The explanation, with its math typeset by the local MathJax.
+        expect(feedback(page, 2).locator("mjx-container")).to_have_count(1)
+        expect(feedback(page, 2)).to_contain_text("=2.4")
+
+
+def test_answers_survive_a_reload_until_reset(open_page):
+    page, _ = open_page(PAGE)
+    question(page, 2).get_by_label("Your answer").fill("2.4")
+    question(page, 2).get_by_role("button", name="Check").click()
+    question(page, 4).get_by_label("The truncation error").check()
+    question(page, 4).get_by_role("button", name="Check").click()
+    expect(page.locator(".agq-score")).to_have_text("1 of 4 correct (2 still to answer)")
+
+    page.reload(wait_until="networkidle")
+    expect(question(page, 2).get_by_label("Your answer")).to_have_value("2.4")
+    expect(feedback(page, 2)).to_contain_text("✓ Correct.")
+    expect(question(page, 4).get_by_label("The truncation error")).to_be_checked()
+    expect(feedback(page, 4)).to_contain_text("✗ Not quite.")
+    expect(page.locator(".agq-score")).to_have_text("1 of 4 correct (2 still to answer)")
+
+    page.get_by_role("button", name="Reset this quiz").click()
+    expect(page.locator(".agq-score")).to_have_text("0 of 4 correct (4 still to answer)")
+    page.reload(wait_until="networkidle")
+    expect(question(page, 2).get_by_label("Your answer")).to_have_value("")
+    expect(feedback(page, 4)).to_be_empty()
+
+
+def test_keyboard_only(open_page):
+    page, _ = open_page(PAGE)
+    # Reach the first option by tabbing from the element just before the quiz.
+    page.locator(".agq-quiz").evaluate(
+        "quiz => { const b = document.createElement('button'); b.id = 'kb-start';"
+        " quiz.before(b); b.focus(); }"
+    )
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.id")
+    assert focused.endswith("q1-o0"), f"Tab went to {focused!r}, not the first option"
+    page.keyboard.press("ArrowDown")  # radio group: select the second option (a wrong one)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Check"
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none", "no visible focus ring on the Check button"
+    page.keyboard.press("Enter")
+    expect(feedback(page, 1)).to_contain_text("✗ Not quite.")
+    page.keyboard.press("Tab")  # to "Try again"
+    assert page.evaluate("document.activeElement.textContent") == "Try again"
+    page.keyboard.press("Enter")
+    page.keyboard.press("Space")  # Try again focused the first option, which is right
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(feedback(page, 1)).to_contain_text("✓ Correct.")
+
+    question(page, 2).get_by_label("Your answer").focus()
+    page.keyboard.type("2.4")
+    page.keyboard.press("Enter")  # Enter in the number field checks it
+    expect(feedback(page, 2)).to_contain_text("✓ Correct.")
+    expect(page.locator(".agq-score")).to_have_text("2 of 4 correct (2 still to answer)")
+
+
+def test_without_javascript_questions_show_with_folded_answers(open_page):
+    page, record = open_page(PAGE, java_script_enabled=False)
+    quiz = page.locator(".agq-quiz")
+    expect(quiz.locator("fieldset legend").first).to_contain_text("Question 1.")
+    expect(quiz.get_by_role("button", name="Check").first).to_be_hidden()
+    answer = question(page, 1).locator("details.agq-answer")
+    expect(answer).to_be_visible()
+    expect(answer.locator(".agq-answer-body")).to_be_hidden()
+    answer.locator("summary").click()
+    expect(answer.locator(".agq-answer-body")).to_contain_text("✓ Correct: To know which way")
+    # Scripts show up as "csp" failures when JavaScript is off; anything else is a real failure.
+    assert not [f for f in record["failed"] if not f.startswith("csp ")], record
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_quiz_has_no_serious_accessibility_violation(open_page, scheme):
+    from axe_playwright_python.sync_playwright import Axe
+
+    page, _ = open_page(PAGE, color_scheme=scheme)
+    first = question(page, 1)
+    first.get_by_label("To compute the model's predictions.").check()
+    first.get_by_role("button", name="Check").click()  # include the feedback state
+    results = Axe().run(page, context=".agq-quiz")
+    serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert not serious, "\n".join(
+        f"{v['id']} ({v['impact']}): {v['help']} at " + ", ".join(
+            re.sub(r"\s+", " ", n["html"])[:80] for n in v["nodes"][:3])
+        for v in serious
+    )
