@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sphinx.application import Sphinx
 
+from .notebooks import setup_notebooks
 from .quiz import setup_quiz
 from .site import setup_site
 from .stock_fixes import setup_stock_fixes
@@ -19,6 +20,7 @@ __version__ = "0.1.0"
 def setup(app: Sphinx) -> dict:
     setup_site(app)
     setup_quiz(app)
+    setup_notebooks(app)
     setup_stock_fixes(app)
     setup_toc_check(app)
     return {

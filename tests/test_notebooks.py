@@ -1,0 +1,158 @@
+"""Open in Colab: every lesson exports a notebook that runs top to bottom on its own."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import re
+from pathlib import Path
+
+import nbclient
+import nbformat
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+from conftest import ROOT
+from course_ext.notebook_export import ExportError, Site, convert_markdown, quiz_markdown
+from test_lessons import KEY_OUTPUTS
+
+COLAB = "https://colab.research.google.com/github/your-org/autograd-course/blob/notebooks/"
+SITE = Site(
+    base_url="https://your-org.github.io/autograd-course/",
+    title_of=lambda docname: {"book/chain_rule": "The chain rule"}.get(docname, docname),
+    docname="book/why_autodiff",
+)
+
+
+# --- the markdown conversion ---------------------------------------------------------------
+
+def test_admonitions_become_quotes_with_a_title():
+    text = "```{admonition} Learning goals\n:class: tip\nYou can:\n- one\n```\n\n```{note}\nMind it.\n```"
+    assert convert_markdown(text, SITE) == (
+        "> **Learning goals**\n>\n> You can:\n> - one\n\n> **Note**\n>\n> Mind it."
+    )
+
+
+def test_dropdowns_become_details():
+    text = ":::{dropdown} Solution\nIt is $2x$.\n:::"
+    assert convert_markdown(text, SITE) == "<details><summary>Solution</summary>\n\nIt is $2x$.\n\n</details>"
+
+
+def test_doc_references_become_links_to_the_site():
+    text = "See {doc}`chain_rule` and {doc}`the practical <backprop_practical>`."
+    assert convert_markdown(text, SITE) == (
+        "See [The chain rule](https://your-org.github.io/autograd-course/book/chain_rule.html) and "
+        "[the practical](https://your-org.github.io/autograd-course/book/backprop_practical.html)."
+    )
+
+
+def test_relative_images_become_absolute():
+    assert convert_markdown("![A graph](_static/g.svg)", SITE) == (
+        "![A graph](https://your-org.github.io/autograd-course/book/_static/g.svg)"
+    )
+
+
+def test_a_quiz_becomes_questions_with_folded_answers():
+    lines = quiz_markdown(
+        "- type: single\n  prompt: Pick one\n  options:\n"
+        "    - {text: A, explanation: Because.}\n    - {text: B, explanation: No.}\n  correct: 2\n"
+        "- type: numeric\n  prompt: How many?\n  answer: 3\n  explanation: Count them.\n"
+    )
+    text = "\n".join(lines)
+    assert "**Question 1** (one answer). Pick one" in text
+    assert "- (a) A\n- (b) B" in text
+    assert "- (b) ✓ correct: No." in text and "- (a) ✗ incorrect: Because." in text
+    assert "**Answer: 3**. Count them." in text
+    assert text.count("<details><summary>Show the answer</summary>") == 2
+
+
+def test_unknown_myst_syntax_is_an_error_not_a_silent_leftover():
+    with pytest.raises(ExportError, match="no notebook form for the {figure} directive"):
+        convert_markdown("```{figure} x.png\nA caption\n```", SITE)
+    with pytest.raises(ExportError, match="MyST syntax left"):
+        convert_markdown("A {ref}`label` here.", SITE)
+
+
+# --- the built site ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("chapter", list(KEY_OUTPUTS))
+def test_each_lesson_has_one_colab_link_to_its_exported_notebook(site, chapter):
+    soup = BeautifulSoup((site / "book" / f"{chapter}.html").read_text(encoding="utf-8"), "html.parser")
+    links = {a["href"] for a in soup.find_all("a", href=True) if "colab.research.google.com" in a["href"]}
+    assert links == {f"{COLAB}book/{chapter}.ipynb"}
+    assert (site / "_sources" / "book" / f"{chapter}.ipynb").is_file()
+    downloads = [a["href"] for a in soup.find_all("a", href=True) if a["href"].endswith(".ipynb")
+                 and "colab" not in a["href"]]
+    assert downloads and downloads[0].endswith(f"_sources/book/{chapter}.ipynb")
+
+
+def test_pages_without_code_have_no_launch_button(site):
+    assert "colab.research.google.com" not in (site / "book" / "intro.html").read_text(encoding="utf-8")
+
+
+def notebook_of(site: Path, chapter: str) -> nbformat.NotebookNode:
+    return nbformat.read(site / "_sources" / "book" / f"{chapter}.ipynb", as_version=4)
+
+
+@pytest.mark.parametrize("chapter", list(KEY_OUTPUTS))
+def test_notebook_is_valid_and_links_back_to_its_page(site, chapter):
+    notebook = notebook_of(site, chapter)
+    nbformat.validate(notebook)
+    first = notebook.cells[0]
+    assert first.cell_type == "markdown"
+    assert f"https://your-org.github.io/autograd-course/book/{chapter}.html" in first.source
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            assert not re.search(r"^(`{3,}|:{3,})\{|\{(doc|ref)\}`", cell.source, re.M), cell.source[:200]
+
+
+def run(notebook: nbformat.NotebookNode, folder: Path) -> str:
+    """Execute in a fresh kernel in `folder`; return every text output."""
+    guard = nbformat.v4.new_code_cell(
+        "import importlib.util\n"
+        "assert all(importlib.util.find_spec(m) is None for m in ('course_ext', 'conftest')), "
+        "'a project module is importable'"
+    )
+    notebook.cells.insert(0, guard)
+    nbclient.NotebookClient(
+        notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(folder)}}
+    ).execute()
+    texts = []
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            texts.append(output.get("text", "") or output.get("data", {}).get("text/plain", ""))
+    return "\n".join(texts)
+
+
+@pytest.mark.slow
+def test_every_notebook_runs_top_to_bottom_alone(site, tmp_path_factory):
+    """Like Colab: a fresh kernel, a folder outside the repository, nothing of ours importable."""
+
+    def execute(chapter):
+        folder = tmp_path_factory.mktemp(chapter)
+        return chapter, run(notebook_of(site, chapter), folder)
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        results = dict(pool.map(execute, KEY_OUTPUTS))
+    missing = {
+        chapter: [s for s in KEY_OUTPUTS[chapter] if s not in text]
+        for chapter, text in results.items()
+    }
+    assert not any(missing.values()), {c: m for c, m in missing.items() if m}
+
+
+def test_deploy_publishes_the_notebooks_to_the_branch_colab_opens():
+    workflow = yaml.safe_load((ROOT / ".github/workflows/deploy.yml").read_text(encoding="utf-8"))
+    jobs = workflow["jobs"]
+    upload = [s for s in jobs["build"]["steps"] if s.get("with", {}).get("name") == "notebooks"]
+    assert upload and "_build/html/_sources" in upload[0]["with"]["path"]
+    publish = jobs["notebooks"]
+    assert publish["needs"] == "build"
+    assert publish["permissions"] == {"contents": "write"}
+    script = "\n".join(step.get("run", "") for step in publish["steps"])
+    assert "git push --force" in script and re.search(r"\bnotebooks\s*$", script.strip())
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    assert COLAB.startswith(
+        "https://colab.research.google.com/github/"
+        + config["repository"]["url"].removeprefix("https://github.com/")
+    )
