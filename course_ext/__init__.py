@@ -6,6 +6,8 @@ Jupyter Book loads this package through `sphinx.local_extensions` in `_config.ym
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sphinx.application import Sphinx
 
 from .notebooks import setup_notebooks
@@ -13,14 +15,23 @@ from .quiz import setup_quiz
 from .site import setup_site
 from .stock_fixes import setup_stock_fixes
 from .toc_check import setup_toc_check
+from .video import setup_video
 
 __version__ = "0.1.0"
 
 
+def _static_path(app: Sphinx) -> None:
+    """The quiz and video assets (added only to the pages that use them)."""
+    if app.builder.format == "html":
+        app.config.html_static_path.append(str(Path(__file__).parent / "static"))
+
+
 def setup(app: Sphinx) -> dict:
+    app.connect("builder-inited", _static_path)
     setup_site(app)
     setup_quiz(app)
     setup_notebooks(app)
+    setup_video(app)
     setup_stock_fixes(app)
     setup_toc_check(app)
     return {

@@ -14,8 +14,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import nbformat
+from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
+from sphinx.util.docutils import SphinxRole
 
 from .notebook_export import ExportError, Site, export_chapter
 from .site import pages_url
@@ -56,7 +58,24 @@ def _export(app: Sphinx, pagename, templatename, context, doctree) -> None:
                 button["tooltip"] = "Open this lesson as a notebook in Colab"
 
 
+class ColabRole(SphinxRole):
+    """{colab}`book/<name>`: an "Open in Colab" link to that lesson's notebook."""
+
+    def run(self):
+        docname = self.text.strip().removesuffix(".md")
+        if docname not in self.env.found_docs:
+            message = self.inliner.reporter.error(
+                f"colab: no chapter {docname!r} (write the path from the root, e.g. book/chain_rule)",
+                line=self.lineno,
+            )
+            return [self.inliner.problematic(self.rawtext, self.rawtext, message)], [message]
+        url = colab_url(self.config.course_repository_url, self.config.course_notebooks_branch, docname)
+        link = nodes.reference("", "Open in Colab", refuri=url, classes=["agq-colab-link"])
+        return [link], []
+
+
 def setup_notebooks(app: Sphinx) -> None:
+    app.add_role("colab", ColabRole())
     app.add_config_value("course_notebooks_branch", "notebooks", "html", types=[str])
     # After sphinx-book-theme (priority 501) has built its buttons and copied its notebook.
     app.connect("html-page-context", _export, priority=502)

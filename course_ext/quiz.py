@@ -21,7 +21,6 @@ them is shown as text, never injected into the page.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from docutils import nodes
 from docutils.statemachine import StringList
@@ -29,8 +28,6 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
 from .quiz_schema import Question, QuizError, parse_quiz
-
-STATIC = Path(__file__).parent / "static"
 
 
 class quiz(nodes.General, nodes.Element):
@@ -65,7 +62,7 @@ class quiz_explanation(nodes.General, nodes.Element):
     """The explanation of one option (or of a numeric answer)."""
 
 
-def _escape_raw_html(node: nodes.Node) -> None:
+def escape_raw_html(node: nodes.Node) -> None:
     """Quiz text may not inject markup: show raw HTML from the markdown as plain text."""
     for raw in list(node.findall(nodes.raw)):
         raw.replace_self(nodes.Text(raw.astext()))
@@ -103,13 +100,13 @@ class QuizDirective(SphinxDirective):
     def _inline(self, text: str, line: int) -> list[nodes.Node]:
         parsed, messages = self.state.inline_text(text, self._file_line(line))
         container = nodes.inline("", "", *parsed)
-        _escape_raw_html(container)
+        escape_raw_html(container)
         return [*container.children, *messages]
 
     def _blocks(self, text: str, line: int, into: nodes.Element) -> nodes.Element:
         offset = self._file_line(line)
         self.state.nested_parse(StringList(text.splitlines(), self.get_source_info()[0]), offset, into)
-        _escape_raw_html(into)
+        escape_raw_html(into)
         return into
 
     def _question(self, question: Question, qid: str, number: int) -> quiz_question:
@@ -258,11 +255,6 @@ def _add_assets(app: Sphinx, pagename, templatename, context, doctree) -> None:
         app.add_js_file("agq-quiz.js", defer="defer")
 
 
-def _static_path(app: Sphinx) -> None:
-    if app.builder.format == "html":
-        app.config.html_static_path.append(str(STATIC))
-
-
 def setup_quiz(app: Sphinx) -> None:
     html = {
         quiz: (visit_quiz, depart_quiz),
@@ -284,5 +276,4 @@ def setup_quiz(app: Sphinx) -> None:
             texinfo=(_skip, None),
         )
     app.add_directive("quiz", QuizDirective)
-    app.connect("builder-inited", _static_path)
     app.connect("html-page-context", _add_assets)

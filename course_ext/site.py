@@ -43,7 +43,17 @@ def _derive_urls(app: Sphinx, config: Config) -> None:
     config.notfound_urls_prefix = urlparse(base).path
 
 
+def _write_every_page(app: Sphinx, env) -> list[str]:
+    """Rewrite every page on each build (reading stays incremental and cached).
+
+    sphinx-sitemap lists only the pages written in the current build, so an incremental
+    build would publish a partial sitemap; writing a dozen pages costs a second or two.
+    """
+    return sorted(env.found_docs)
+
+
 def setup_site(app: Sphinx) -> None:
+    app.connect("env-get-updated", _write_every_page)
     app.add_config_value("course_repository_url", "", "env", types=[str])
     # Before sphinx-notfound-page validates its prefix (default priority 500).
     app.connect("config-inited", _derive_urls, priority=400)

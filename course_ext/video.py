@@ -1,0 +1,192 @@
+"""The `video` directive: a YouTube lecture behind a privacy facade, with chapter links.
+
+    ```{video} Z6H3zakmn6E
+    :title: Automatic differentiation
+    0 Recap
+    40 A simple example
+    ```
+
+Nothing is requested from YouTube (or any other host) until the learner presses play
+or a chapter: the page shows a local placeholder. Each chapter is a real link to
+`https://www.youtube.com/watch?v=ID&t=Ns`, so it works with JavaScript off and on
+paper; agv-video.js turns it into "load the player if needed, seek, play" with the
+player from youtube-nocookie.com, and highlights the chapter being played.
+Why our own: sphinxcontrib-youtube embeds the iframe at page load (a request to
+YouTube on every visit) and has no chapters; see DESIGN.md.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.application import Sphinx
+from sphinx.util.docutils import SphinxDirective
+
+from .quiz import escape_raw_html
+
+YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
+CHAPTER_LINE = re.compile(r"^(?P<seconds>\S+)(?:\s+(?P<title>.*\S))?\s*$")
+
+
+class VideoError(ValueError):
+    def __init__(self, message: str, line: int = 0):
+        super().__init__(message)
+        self.message, self.line = message, line
+
+
+@dataclass
+class Chapter:
+    seconds: int
+    title: str
+
+
+def time_label(seconds: int) -> str:
+    """m:ss under an hour, h:mm:ss from an hour on."""
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def watch_url(video_id: str, seconds: int | None = None) -> str:
+    url = f"https://www.youtube.com/watch?v={video_id}"
+    return url if seconds is None else f"{url}&t={seconds}s"
+
+
+def parse_chapters(lines: list[str]) -> list[Chapter]:
+    """One `seconds title` per line; line numbers in errors count from 1."""
+    chapters: list[Chapter] = []
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        match = CHAPTER_LINE.match(line.strip())
+        seconds_text, title = match["seconds"], match["title"]
+        if not re.fullmatch(r"-?\d+", seconds_text):
+            raise VideoError(
+                f"chapter line must start with whole seconds, then a title: {line.strip()!r}",
+                number,
+            )
+        seconds = int(seconds_text)
+        if seconds < 0:
+            raise VideoError(f"chapter time cannot be negative: {seconds}", number)
+        if not title:
+            raise VideoError(f"chapter at {seconds} s has no title", number)
+        if chapters and seconds <= chapters[-1].seconds:
+            word = "repeats" if seconds == chapters[-1].seconds else "comes before"
+            raise VideoError(
+                f"chapter at {seconds} s {word} the previous one ({chapters[-1].seconds} s): "
+                "list chapters in increasing time",
+                number,
+            )
+        chapters.append(Chapter(seconds, title))
+    return chapters
+
+
+class video(nodes.General, nodes.Element):
+    """The facade, the player slot and the chapter list."""
+
+
+class video_chapters(nodes.General, nodes.Element):
+    """The <ol> of chapter links (children are inline nodes of each title)."""
+
+
+class video_chapter(nodes.General, nodes.Element):
+    """One chapter link."""
+
+
+class VideoDirective(SphinxDirective):
+    has_content = True
+    required_arguments = 1
+    option_spec = {"title": directives.unchanged_required}
+
+    def run(self) -> list[nodes.Node]:
+        video_id = self.arguments[0]
+        if not YOUTUBE_ID.match(video_id):
+            raise self.error(f"video: {video_id!r} is not a YouTube id (11 letters, digits, - or _)")
+        title = self.options.get("title", "").strip()
+        if not title:
+            raise self.error("video: give the video a :title: (the player and screen readers use it)")
+        try:
+            chapters = parse_chapters(list(self.content))
+        except VideoError as error:
+            # MyST counts content_offset from the directive's line.
+            line = self.lineno + self.content_offset + error.line
+            return [self.reporter.error(f"video: {error.message}", line=line)]
+
+        node = video(video_id=video_id, title=title)
+        self.set_source_info(node)
+        if chapters:
+            listing = video_chapters()
+            for chapter in chapters:
+                item = video_chapter(seconds=chapter.seconds, video_id=video_id)
+                parsed, messages = self.state.inline_text(chapter.title, self.lineno)
+                item.extend(parsed)
+                escape_raw_html(item)  # a title is markdown, never markup
+                listing += item
+            node += listing
+        return [node]
+
+
+def visit_video(self, node):
+    title = self.encode(node["title"])
+    data = {"data-agv-id": node["video_id"], "data-agv-title": node["title"]}
+    self.body.append(self.starttag(node, "div", CLASS="agv-video", **data))
+    self.body.append(
+        '<div class="agv-frame">'
+        f'<a class="agv-play" href="{self.encode(watch_url(node["video_id"]))}" '
+        f'aria-label="Play the video: {title}">'
+        '<span class="agv-play-icon" aria-hidden="true"></span>'
+        f'<span class="agv-play-title">{title}</span>'
+        '<span class="agv-play-note">Plays from youtube-nocookie.com when you press play</span>'
+        "</a></div>\n"
+    )
+
+
+def depart_video(self, node):
+    self.body.append("</div>\n")
+
+
+def visit_chapters(self, node):
+    self.body.append('<p class="agv-chapters-title">Chapters</p>')
+    self.body.append(self.starttag(node, "ol", CLASS="agv-chapters"))
+
+
+def depart_chapters(self, node):
+    self.body.append("</ol>\n")
+
+
+def visit_chapter(self, node):
+    seconds = node["seconds"]
+    href = self.encode(watch_url(node["video_id"], seconds))
+    self.body.append(
+        f'<li><a class="agv-chapter" href="{href}" data-agv-seconds="{seconds}">'
+        f'<span class="agv-time">{time_label(seconds)}</span> <span class="agv-chapter-title">'
+    )
+
+
+def depart_chapter(self, node):
+    self.body.append("</span></a></li>\n")
+
+
+def _skip(self, node):
+    raise nodes.SkipNode
+
+
+def _add_assets(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    if doctree is not None and any(doctree.findall(video)):
+        app.add_css_file("agv-video.css")
+        app.add_js_file("agv-video.js", defer="defer")
+
+
+def setup_video(app: Sphinx) -> None:
+    for node_class, visitors in {
+        video: (visit_video, depart_video),
+        video_chapters: (visit_chapters, depart_chapters),
+        video_chapter: (visit_chapter, depart_chapter),
+    }.items():
+        app.add_node(node_class, html=visitors, latex=(_skip, None), text=(_skip, None),
+                     man=(_skip, None), texinfo=(_skip, None))
+    app.add_directive("video", VideoDirective)
+    app.connect("html-page-context", _add_assets)
