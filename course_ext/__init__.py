@@ -18,6 +18,8 @@ from .toc_check import setup_toc_check
 from .video import setup_video
 
 __version__ = "0.1.0"
+# Bump when a node's attributes change, so Sphinx re-reads pages pickled by an older version.
+ENV_VERSION = 3
 
 
 def _static_path(app: Sphinx) -> None:
@@ -36,6 +38,7 @@ def setup(app: Sphinx) -> dict:
     setup_toc_check(app)
     return {
         "version": __version__,
+        "env_version": ENV_VERSION,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

@@ -36,7 +36,8 @@ def _export(app: Sphinx, pagename, templatename, context, doctree) -> None:
         return
     site = Site(
         base_url=pages_url(repository_url),
-        title_of=lambda docname: app.env.titles[docname].astext(),
+        # An unknown page is reported by Sphinx itself (-n); the export just keeps its name.
+        title_of=lambda docname: app.env.titles[docname].astext() if docname in app.env.titles else docname,
         docname=pagename,
     )
     source = Path(app.env.doc2path(pagename))

@@ -21,6 +21,7 @@ them is shown as text, never injected into the page.
 from __future__ import annotations
 
 import json
+import re
 
 from docutils import nodes
 from docutils.statemachine import StringList
@@ -60,6 +61,18 @@ class quiz_answer(nodes.General, nodes.Element):
 
 class quiz_explanation(nodes.General, nodes.Element):
     """The explanation of one option (or of a numeric answer)."""
+
+
+def spoken_math(text: str) -> str:
+    """A plain-text name for an option that is only math (a label of only math has no name).
+
+    `$\\eta = 0.01$` -> `eta = 0.01`; options with words keep their label as the name.
+    """
+    stripped = text.strip()
+    if not (stripped.startswith("$") and stripped.endswith("$") and stripped.count("$") == 2):
+        return ""
+    spoken = re.sub(r"\\([A-Za-z]+)", r"\1", stripped.strip("$"))
+    return " ".join(re.sub(r"[{}\\]", "", spoken).split())
 
 
 def escape_raw_html(node: nodes.Node) -> None:
@@ -129,7 +142,8 @@ class QuizDirective(SphinxDirective):
         else:
             node["correct"] = [i for i, option in enumerate(question.options) if option.correct]
             for index, option in enumerate(question.options):
-                choice = quiz_option(qid=qid, index=index, multiple=question.type == "multiple")
+                choice = quiz_option(qid=qid, index=index, multiple=question.type == "multiple",
+                                     spoken=spoken_math(option.text))
                 choice.extend(self._inline(option.text, option.line))
                 node += choice
                 explanation = quiz_explanation(option=str(index), correct=option.correct)
@@ -191,7 +205,9 @@ def visit_option(self, node):
     input_id = f"{node['qid']}-o{node['index']}"
     self.body.append(
         self.starttag(node, "div", CLASS="agq-option", **{"data-agq-option": node["index"]})
-        + f'<input type="{kind}" id="{input_id}" name="{node["qid"]}" value="{node["index"]}">'
+        + f'<input type="{kind}" id="{input_id}" name="{node["qid"]}" value="{node["index"]}"'
+        + (f' aria-label="{self.attval(node["spoken"])}"' if node.get("spoken") else "")
+        + ">"
         + f'<label for="{input_id}">'
     )
 

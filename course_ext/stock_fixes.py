@@ -3,13 +3,37 @@
 - sphinx-thebe (always loaded by Jupyter Book) injects its inline config script
   twice, which throws "Identifier 'THEBE_JS_URL' has already been declared", and
   it names a CDN. The course does not use Thebe, so its assets are dropped.
+- a long identifier in a heading widened the page on a phone (agc-site.css).
+- myst-nb's `nb_merge_streams` strips every chunk of a stream and appends a newline, so
+  the same prints render with or without a blank line depending on where the kernel
+  happened to split its output: two builds differed. Chunks are concatenated exactly
+  first (a one-line patch of myst-nb's renderer; remove it when myst-nb merges exactly).
 - pydata-sphinx-theme logs "Got invalid theme mode" when the template variable
   `default_mode` is unset; "auto" (follow the reader's system) keeps the console clean.
 """
 
 from __future__ import annotations
 
+import copy
+
+import myst_nb.core.render
 from sphinx.application import Sphinx
+
+_myst_nb_coalesce = myst_nb.core.render.coalesce_streams
+
+
+def exact_coalesce_streams(outputs: list) -> list:
+    """Join the chunks of each stream exactly, then let myst-nb tidy the single chunk."""
+    merged, streams = [], {}
+    for output in outputs:
+        if output["output_type"] == "stream":
+            if output["name"] in streams:
+                streams[output["name"]]["text"] += output["text"]
+                continue
+            output = copy.deepcopy(output)
+            streams[output["name"]] = output
+        merged.append(output)
+    return _myst_nb_coalesce(merged)
 
 
 def _is_thebe(asset) -> bool:
@@ -26,4 +50,6 @@ def _fix_page_context(app: Sphinx, pagename, templatename, context, doctree) -> 
 
 
 def setup_stock_fixes(app: Sphinx) -> None:
+    myst_nb.core.render.coalesce_streams = exact_coalesce_streams
+    app.add_css_file("agc-site.css")
     app.connect("html-page-context", _fix_page_context, priority=900)

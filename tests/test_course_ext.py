@@ -69,3 +69,18 @@ def test_an_entry_without_a_file_is_named_with_its_line(tmp_path):
     book = make_book(tmp_path, TOC, ["book/intro.md", "book/one.md"])
     [problem] = check_toc(book, "_toc.yml", "book")
     assert problem.startswith("_toc.yml:7: entry 'book/two.md' has no file")
+
+
+def test_stream_chunks_merge_the_same_however_the_kernel_split_them():
+    from nbformat.v4 import new_output
+
+    from course_ext.stock_fixes import exact_coalesce_streams
+
+    def stdout(*chunks):
+        return [new_output("stream", name="stdout", text=c) for c in chunks]
+
+    one = exact_coalesce_streams(stdout("a = 1\nb = 2\n"))
+    two = exact_coalesce_streams(stdout("a = 1", "\nb = 2\n"))
+    three = exact_coalesce_streams(stdout("a = 1\n", "b = 2\n"))
+    assert one == two == three
+    assert [o["text"] for o in one] == ["a = 1\nb = 2\n"]

@@ -169,3 +169,11 @@ def test_the_readme_example_is_a_valid_quiz():
     spec.loader.exec_module(module)
     [(_, body)] = list(module.quiz_blocks((root / "README.md").read_text(encoding="utf-8")))
     assert [q.type for q in parse_quiz(body)] == ["single", "multiple", "numeric"]
+
+
+def test_options_of_only_math_get_a_spoken_name():
+    from course_ext.quiz import spoken_math
+
+    assert spoken_math(r"$\eta = 0.01$") == "eta = 0.01"
+    assert spoken_math(r"$\frac{1}{2}$") == "frac12"
+    assert spoken_math("A minimum") == "" and spoken_math("at $x = 0$") == ""

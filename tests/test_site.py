@@ -87,3 +87,69 @@ def test_404_page_links_work_from_any_depth(site):
         url = element.get("src") or element.get("href") or ""
         if "_static" in url:
             assert url.startswith("/"), f"relative asset link on the 404 page: {url}"
+
+
+def _ids(site: Path, page: str, cache: dict) -> set[str]:
+    if page not in cache:
+        soup = BeautifulSoup((site / page).read_text(encoding="utf-8"), "html.parser")
+        cache[page] = {e["id"] for e in soup.find_all(id=True)} | {
+            a["name"] for a in soup.find_all("a", attrs={"name": True})}
+    return cache[page]
+
+
+def test_no_broken_internal_link_or_anchor(site, html_pages):
+    """Every href to a page of the site exists, and every #fragment names an element there."""
+    from posixpath import dirname, join, normpath
+    from urllib.parse import unquote, urlparse
+
+    ids: dict = {}
+    broken = []
+    for page in html_pages:
+        soup = read(site, page)
+        for element in soup.find_all(["a", "link"], href=True):
+            href = element["href"]
+            parsed = urlparse(href)
+            if parsed.scheme or href.startswith(("//", "mailto:", "javascript:")):
+                continue
+            if element.name == "link" and "canonical" in element.get("rel", []):
+                continue
+            target = normpath(join(dirname(page), unquote(parsed.path))) if parsed.path else page
+            if page == "404.html" and href.startswith("/"):
+                target = parsed.path.lstrip("/").split("/", 1)[-1]  # absolute, under the Pages path
+            path = site / target
+            if path.is_dir():
+                path, target = path / "index.html", f"{target}/index.html"
+            if not path.is_file():
+                broken.append(f"{page}: {href} (no {target})")
+            elif parsed.fragment and target.endswith(".html") and \
+                    unquote(parsed.fragment) not in _ids(site, target, ids):
+                broken.append(f"{page}: {href} (no #{parsed.fragment} in {target})")
+    assert not broken, "\n".join(broken)
+
+
+def test_every_image_has_alt_text(site, html_pages):
+    missing = []
+    for page in html_pages:
+        for img in read(site, page).find_all("img"):
+            if not img.get("alt", "").strip():
+                missing.append(f"{page}: {img.get('src')}")
+    assert not missing, "images without alt text:\n" + "\n".join(missing)
+
+
+def test_code_cells_show_their_outputs(site):
+    """Each page shows every output its executed notebook has (hidden cells excepted)."""
+    from jupyter_cache import get_cache
+
+    cache = get_cache(site.parent / ".jupyter_cache")
+    records = cache.list_project_records()
+    assert records, "no executed chapters in the jupyter-cache"
+    for record in records:
+        notebook = cache.get_cache_bundle(cache.get_cached_project_nb(record.uri).pk).nb
+        expected = sum(
+            1 for cell in notebook.cells
+            if cell.cell_type == "code" and cell.get("outputs")
+            and not {"remove-cell", "remove-output"} & set(cell.metadata.get("tags", []))
+        )
+        name = Path(record.uri).stem
+        shown = len(read(site, f"book/{name}.html").select(".cell_output"))
+        assert expected > 0 and shown == expected, f"{name}: {shown} outputs shown, {expected} computed"

@@ -29,7 +29,16 @@ def load(name: str) -> dict:
 
 
 def test_there_are_workflows():
-    assert {p.name for p in WORKFLOWS} >= {"ci.yml", "deploy.yml"}
+    assert {p.name for p in WORKFLOWS} >= {"ci.yml", "deploy.yml", "links.yml"}
+
+
+def test_external_links_are_checked_weekly_and_reported_as_an_issue():
+    data = load("links.yml")
+    triggers = data.get("on", data.get(True))
+    assert triggers["schedule"][0]["cron"].endswith("* * 1")
+    steps = data["jobs"]["linkcheck"]["steps"]
+    assert any("--builder linkcheck" in s.get("run", "") for s in steps)
+    assert any("gh issue create" in s.get("run", "") for s in steps)
 
 
 def test_actionlint_finds_nothing():
@@ -66,12 +75,16 @@ def test_every_action_is_pinned_to_a_commit(workflow):
 def test_least_privilege(workflow):
     data = load(workflow)
     assert data["permissions"] == {"contents": "read"}, "the default token must be read-only"
+    # The only write permissions, each on one job: publishing (Pages, the notebooks branch)
+    # and reporting broken links as an issue.
+    allowed = {
+        ("deploy.yml", "deploy"): {"pages", "id-token"},
+        ("deploy.yml", "notebooks"): {"contents"},
+        ("links.yml", "linkcheck"): {"issues"},
+    }
     for name, job in data["jobs"].items():
-        if workflow == "deploy.yml" and name in ("deploy", "notebooks"):
-            continue
-        assert "permissions" not in job or all(
-            v in ("read", "none") for v in job["permissions"].values()
-        ), f"{workflow}: job {name} asks for write access"
+        writes = {k for k, v in job.get("permissions", {}).items() if v not in ("read", "none")}
+        assert writes <= allowed.get((workflow, name), set()), f"{workflow}: job {name} writes {writes}"
 
 
 def test_deploy_happens_only_after_the_tests():

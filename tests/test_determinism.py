@@ -1,0 +1,31 @@
+"""Two builds of the same commit give the same pages: a second, cold build is compared."""
+
+from __future__ import annotations
+
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import build_book, copy_book
+
+pytestmark = pytest.mark.slow
+
+
+def text_outputs(page) -> list[str]:
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    return [o.get_text() for o in soup.select(".cell_output")]
+
+
+def test_a_cold_rebuild_gives_the_same_text_outputs_and_notebooks(site, tmp_path):
+    book = copy_book(tmp_path, with_cache=False)  # every chapter executes again
+    result = build_book(book)
+    assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
+    again = book / "_build" / "html"
+    differences = []
+    for page in sorted((site / "book").glob("*.html")):
+        if text_outputs(page) != text_outputs(again / "book" / page.name):
+            differences.append(page.name)
+    assert not differences, f"text outputs differ between two builds: {differences}"
+    for notebook in sorted((site / "_sources" / "book").glob("*.ipynb")):
+        assert notebook.read_bytes() == (again / "_sources" / "book" / notebook.name).read_bytes(), (
+            f"exported notebook {notebook.name} differs between two builds"
+        )
