@@ -2,6 +2,8 @@
 #   make book    build the site into _build/html (executes the chapters, cached)
 #   make test    build the site, then run every test (browser tests included)
 #   make serve   live preview on http://127.0.0.1:8000 that rebuilds on save
+#   make lint    the pre-commit hooks on every file
+#   make new-chapter NAME="..."   a new chapter from the template, added to _toc.yml
 #   make clean   remove the build output and the execution cache
 
 SHELL := bash
@@ -13,7 +15,7 @@ PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 # -W: warnings are errors; -n: every reference must resolve; --keep-going: list them all.
 JB_FLAGS := -W -n --keep-going
 
-.PHONY: book test test-fast serve clean lock
+.PHONY: book test test-fast serve clean lock lint hooks new-chapter
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +54,18 @@ serve: $(VENV)/.dev-deps
 	$(BIN)/sphinx-autobuild . _build/html --host 127.0.0.1 --port 8000 \
 	  --watch _config.yml --watch _toc.yml --ignore "*/_build/*" --ignore "*/.venv/*" \
 	  --ignore "*/.git/*" --ignore "*/conf.py"
+
+# The pre-commit hooks (ruff, codespell, YAML, quizzes, no built files) on every file.
+lint: $(VENV)/.dev-deps
+	$(BIN)/pre-commit run --all-files --show-diff-on-failure
+
+hooks: $(VENV)/.dev-deps
+	$(BIN)/pre-commit install
+
+# make new-chapter NAME="Second-order derivatives"
+new-chapter: $(VENV)/.book-deps
+	@test -n "$(NAME)" || { echo 'usage: make new-chapter NAME="Chapter title"'; exit 2; }
+	$(BIN)/python tools/new_chapter.py "$(NAME)"
 
 clean:
 	rm -rf _build

@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import re
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import jupytext
 import nbformat
@@ -88,17 +88,18 @@ def quiz_markdown(yaml_text: str) -> list[str]:
     """A quiz as markdown: questions with options, answers folded in <details>."""
     lines = []
     for number, question in enumerate(parse_quiz(yaml_text), 1):
-        kind = {"single": "one answer", "multiple": "one or more answers",
-                "numeric": "a number"}[question.type]
+        kind = {"single": "one answer", "multiple": "one or more answers", "numeric": "a number"}[
+            question.type
+        ]
         lines += [f"**Question {number}** ({kind}). {question.prompt}", ""]
-        for letter, option in zip("abcdefghij", question.options):
+        for letter, option in zip("abcdefghij", question.options, strict=False):
             lines.append(f"- ({letter}) {option.text}")
         lines += ["", "<details><summary>Show the answer</summary>", ""]
         if question.type == "numeric":
             tolerance = f" (within ±{question.tolerance:g})" if question.tolerance else ""
             lines += [f"**Answer: {question.answer:g}**{tolerance}. {question.explanation}", ""]
         else:
-            for letter, option in zip("abcdefghij", question.options):
+            for letter, option in zip("abcdefghij", question.options, strict=False):
                 verdict = "✓ correct" if option.correct else "✗ incorrect"
                 explanation = " ".join(option.explanation.split())
                 lines += [f"- ({letter}) {verdict}: {explanation}"]
@@ -120,7 +121,13 @@ def convert_markdown(source: str, site: Site) -> str:
         elif name == "admonition":
             out += _quote(argument or "Note", body)
         elif name == "dropdown":
-            out += [f"<details><summary>{argument or 'Details'}</summary>", "", *body, "", "</details>"]
+            out += [
+                f"<details><summary>{argument or 'Details'}</summary>",
+                "",
+                *body,
+                "",
+                "</details>",
+            ]
         elif name == "quiz":
             out += quiz_markdown("\n".join(body))
         elif name == "math":
@@ -170,10 +177,13 @@ def style_cell(matplotlibrc: Path) -> str:
             key, _, value = line.partition(":")
             settings[key.strip()] = value.strip()
     body = "".join(f"    {key!r}: {value!r},\n" for key, value in settings.items())
-    return f"import matplotlib as mpl\n\n# The figure style of the website.\nmpl.rcParams.update({{\n{body}}})"
+    header = "import matplotlib as mpl\n\n# The figure style of the website.\n"
+    return f"{header}mpl.rcParams.update({{\n{body}}})"
 
 
-def export_chapter(path: Path, site: Site, matplotlibrc: Path | None = None) -> nbformat.NotebookNode:
+def export_chapter(
+    path: Path, site: Site, matplotlibrc: Path | None = None
+) -> nbformat.NotebookNode:
     """Read a MyST chapter and return the Colab-ready notebook."""
     notebook = jupytext.read(path, fmt="md:myst")
     cells = []
@@ -189,10 +199,14 @@ def export_chapter(path: Path, site: Site, matplotlibrc: Path | None = None) -> 
             source = _wrap_raising_cell(source)
         if "hide-cell" in tags:  # a folded solution: Colab folds a cell with a form title
             source = "#@title Show the solution (double-click to see the code)\n" + source
-            cells.append(nbformat.v4.new_code_cell(source, metadata={"tags": tags, "cellView": "form"}))
+            cells.append(
+                nbformat.v4.new_code_cell(source, metadata={"tags": tags, "cellView": "form"})
+            )
             continue
         if "remove-cell" in tags:
-            source = "# A check that the lesson's numbers are right (hidden on the website).\n" + source
+            source = (
+                "# A check that the lesson's numbers are right (hidden on the website).\n" + source
+            )
         cells.append(nbformat.v4.new_code_cell(source, metadata={"tags": tags} if tags else {}))
 
     title = site.title_of(site.docname)
@@ -204,10 +218,12 @@ def export_chapter(path: Path, site: Site, matplotlibrc: Path | None = None) -> 
     setup = []
     installs = sorted(COLAB_LACKS[name] for name in imports & set(COLAB_LACKS))
     if installs:
-        setup.append(nbformat.v4.new_code_cell(
-            "# Colab lacks these; elsewhere they may already be installed.\n"
-            f"%pip install --quiet {' '.join(installs)}"
-        ))
+        setup.append(
+            nbformat.v4.new_code_cell(
+                "# Colab lacks these; elsewhere they may already be installed.\n"
+                f"%pip install --quiet {' '.join(installs)}"
+            )
+        )
     if matplotlibrc is not None and "matplotlib" in imports:
         setup.append(nbformat.v4.new_code_cell(style_cell(matplotlibrc)))
 

@@ -37,7 +37,9 @@ def _export(app: Sphinx, pagename, templatename, context, doctree) -> None:
     site = Site(
         base_url=pages_url(repository_url),
         # An unknown page is reported by Sphinx itself (-n); the export just keeps its name.
-        title_of=lambda docname: app.env.titles[docname].astext() if docname in app.env.titles else docname,
+        title_of=lambda docname: (
+            app.env.titles[docname].astext() if docname in app.env.titles else docname
+        ),
         docname=pagename,
     )
     source = Path(app.env.doc2path(pagename))
@@ -45,7 +47,8 @@ def _export(app: Sphinx, pagename, templatename, context, doctree) -> None:
     try:
         notebook = export_chapter(source, site, rc_file if rc_file.is_file() else None)
     except ExportError as error:
-        raise ExtensionError(f"cannot export {source.relative_to(app.srcdir)} for Colab: {error}")
+        name = source.relative_to(app.srcdir)
+        raise ExtensionError(f"cannot export {name} for Colab: {error}") from error
     target = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
     target.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(notebook, target)
@@ -66,11 +69,13 @@ class ColabRole(SphinxRole):
         docname = self.text.strip().removesuffix(".md")
         if docname not in self.env.found_docs:
             message = self.inliner.reporter.error(
-                f"colab: no chapter {docname!r} (write the path from the root, e.g. book/chain_rule)",
+                f"colab: no chapter {docname!r} (a path from the root, e.g. book/chain_rule)",
                 line=self.lineno,
             )
             return [self.inliner.problematic(self.rawtext, self.rawtext, message)], [message]
-        url = colab_url(self.config.course_repository_url, self.config.course_notebooks_branch, docname)
+        url = colab_url(
+            self.config.course_repository_url, self.config.course_notebooks_branch, docname
+        )
         link = nodes.reference("", "Open in Colab", refuri=url, classes=["agq-colab-link"])
         return [link], []
 

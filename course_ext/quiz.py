@@ -118,7 +118,9 @@ class QuizDirective(SphinxDirective):
 
     def _blocks(self, text: str, line: int, into: nodes.Element) -> nodes.Element:
         offset = self._file_line(line)
-        self.state.nested_parse(StringList(text.splitlines(), self.get_source_info()[0]), offset, into)
+        self.state.nested_parse(
+            StringList(text.splitlines(), self.get_source_info()[0]), offset, into
+        )
         escape_raw_html(into)
         return into
 
@@ -138,12 +140,18 @@ class QuizDirective(SphinxDirective):
             if question.tolerance:
                 label += f" (within ±{question.tolerance:g})"
             answer += nodes.paragraph("", "", nodes.strong("", "Answer: "), nodes.Text(label))
-            answer += self._blocks(question.explanation, question.line, quiz_explanation(option="answer"))
+            answer += self._blocks(
+                question.explanation, question.line, quiz_explanation(option="answer")
+            )
         else:
             node["correct"] = [i for i, option in enumerate(question.options) if option.correct]
             for index, option in enumerate(question.options):
-                choice = quiz_option(qid=qid, index=index, multiple=question.type == "multiple",
-                                     spoken=spoken_math(option.text))
+                choice = quiz_option(
+                    qid=qid,
+                    index=index,
+                    multiple=question.type == "multiple",
+                    spoken=spoken_math(option.text),
+                )
                 choice.extend(self._inline(option.text, option.line))
                 node += choice
                 explanation = quiz_explanation(option=str(index), correct=option.correct)

@@ -114,7 +114,9 @@ def _check_keys(mapping: _Mapping, allowed: set[str], what: str) -> None:
 def _question(item, number: int) -> Question:
     what = f"question {number}"
     if not isinstance(item, _Mapping):
-        raise QuizError(f"{what} must be a mapping with 'type' and 'prompt'", getattr(item, "line", 1))
+        raise QuizError(
+            f"{what} must be a mapping with 'type' and 'prompt'", getattr(item, "line", 1)
+        )
     kind = item.get("type")
     if kind not in TYPES:
         raise QuizError(
@@ -129,7 +131,9 @@ def _question(item, number: int) -> Question:
         if "tolerance" in item:
             question.tolerance = _number(item, "tolerance", what)
             if question.tolerance < 0:
-                raise QuizError(f"{what}: 'tolerance' cannot be negative", item.line_of("tolerance"))
+                raise QuizError(
+                    f"{what}: 'tolerance' cannot be negative", item.line_of("tolerance")
+                )
         question.explanation = _text(item, "explanation", what)
         return question
 
@@ -173,7 +177,9 @@ def _question(item, number: int) -> Question:
                 item.line_of("correct"),
             )
         if question.options[index - 1].correct:
-            raise QuizError(f"{what}: option {index} is listed twice in 'correct'", item.line_of("correct"))
+            raise QuizError(
+                f"{what}: option {index} is listed twice in 'correct'", item.line_of("correct")
+            )
         question.options[index - 1].correct = True
     return question
 

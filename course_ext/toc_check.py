@@ -34,7 +34,9 @@ def chapter_files(srcdir: Path, book_dir: str) -> list[str]:
     found = []
     for path in sorted((srcdir / book_dir).rglob("*")):
         relative = path.relative_to(srcdir)
-        if path.suffix not in CHAPTER_SUFFIXES or any(p.startswith(("_", ".")) for p in relative.parts):
+        if path.suffix not in CHAPTER_SUFFIXES or any(
+            p.startswith(("_", ".")) for p in relative.parts
+        ):
             continue
         found.append(relative.with_suffix("").as_posix())
     return found

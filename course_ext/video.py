@@ -104,10 +104,14 @@ class VideoDirective(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         video_id = self.arguments[0]
         if not YOUTUBE_ID.match(video_id):
-            raise self.error(f"video: {video_id!r} is not a YouTube id (11 letters, digits, - or _)")
+            raise self.error(
+                f"video: {video_id!r} is not a YouTube id (11 letters, digits, - or _)"
+            )
         title = self.options.get("title", "").strip()
         if not title:
-            raise self.error("video: give the video a :title: (the player and screen readers use it)")
+            raise self.error(
+                "video: give the video a :title: (the player and screen readers use it)"
+            )
         try:
             chapters = parse_chapters(list(self.content))
         except VideoError as error:
@@ -186,7 +190,13 @@ def setup_video(app: Sphinx) -> None:
         video_chapters: (visit_chapters, depart_chapters),
         video_chapter: (visit_chapter, depart_chapter),
     }.items():
-        app.add_node(node_class, html=visitors, latex=(_skip, None), text=(_skip, None),
-                     man=(_skip, None), texinfo=(_skip, None))
+        app.add_node(
+            node_class,
+            html=visitors,
+            latex=(_skip, None),
+            text=(_skip, None),
+            man=(_skip, None),
+            texinfo=(_skip, None),
+        )
     app.add_directive("video", VideoDirective)
     app.connect("html-page-context", _add_assets)

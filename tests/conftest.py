@@ -67,8 +67,16 @@ def base_url(site: Path, tmp_path_factory):
         root = site
     port = _free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
-         "--directory", str(root)],
+        [
+            sys.executable,
+            "-m",
+            "http.server",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--directory",
+            str(root),
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -129,7 +137,9 @@ def copy_book(destination: Path, with_cache: bool = True) -> Path:
     for name in ["_config.yml", "_toc.yml", "book", "course_ext"]:
         source = ROOT / name
         if source.is_dir():
-            shutil.copytree(source, destination / name, ignore=shutil.ignore_patterns("__pycache__"))
+            shutil.copytree(
+                source, destination / name, ignore=shutil.ignore_patterns("__pycache__")
+            )
         else:
             shutil.copy2(source, destination / name)
     cache = ROOT / "_build" / ".jupyter_cache"
@@ -171,10 +181,14 @@ def open_page(browser, base_url):
         page.route("**/*", route)
         page.on("console", lambda m: m.type == "error" and record["console"].append(m.text))
         page.on("pageerror", lambda e: record["console"].append(f"uncaught: {e}"))
-        page.on("response", lambda r: r.status >= 400 and record["failed"].append(f"{r.status} {r.url}"))
+        page.on(
+            "response", lambda r: r.status >= 400 and record["failed"].append(f"{r.status} {r.url}")
+        )
         page.on(
             "requestfailed",
-            lambda r: r.url.startswith(base_url) and record["failed"].append(f"{r.failure} {r.url}"),
+            lambda r: (
+                r.url.startswith(base_url) and record["failed"].append(f"{r.failure} {r.url}")
+            ),
         )
         page.goto(f"{base_url}/{path}", wait_until="networkidle")
         return page, record

@@ -1,4 +1,4 @@
-"""Every page of the built site in headless Chromium: clean console, no broken or foreign requests."""
+"""Every page of the built site in headless Chromium: clean console, no foreign requests."""
 
 from __future__ import annotations
 
@@ -30,7 +30,9 @@ def test_lesson_figures_are_displayed(open_page):
     for i in range(figures.count()):
         figure = figures.nth(i)
         figure.scroll_into_view_if_needed()
-        assert figure.evaluate("img => img.complete && img.naturalWidth > 0"), f"figure {i} is broken"
+        assert figure.evaluate("img => img.complete && img.naturalWidth > 0"), (
+            f"figure {i} is broken"
+        )
 
 
 def test_a_solution_is_folded_until_asked_for(open_page):
@@ -57,7 +59,8 @@ def axe_problems(page) -> tuple[list[str], list[str]]:
         if violation["id"] in AXE_ALLOWED:
             continue
         where = "; ".join(" ".join(n["html"].split())[:90] for n in violation["nodes"][:3])
-        line = f"{violation['id']} ({violation['impact']}, {len(violation['nodes'])}x): {violation['help']}: {where}"
+        count = len(violation["nodes"])
+        line = f"{violation['id']} ({violation['impact']}, {count}x): {violation['help']}: {where}"
         (serious if violation["impact"] in ("serious", "critical") else moderate).append(line)
     return serious, moderate
 
@@ -88,7 +91,9 @@ def test_images_load_and_math_is_typeset_on_every_page(open_page, html_pages):
         )
         problems += [f"{path}: image does not load: {src}" for src in broken]
         if page.locator("span.math, div.math").count():
-            page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
+            page.wait_for_function(
+                "() => window.MathJax && MathJax.startup && MathJax.startup.promise"
+            )
             page.evaluate("() => MathJax.startup.promise")
             untypeset = page.evaluate(
                 "Array.from(document.querySelectorAll('span.math, div.math'))"
@@ -103,8 +108,10 @@ def test_images_load_and_math_is_typeset_on_every_page(open_page, html_pages):
               const found = [];
               while (walker.nextNode()) {
                 const node = walker.currentNode;
-                if (node.parentElement.closest('pre, code, .highlight, mjx-container, script')) continue;
-                if (/\$[^$\s][^$]*\$|\\\(|\\\[/.test(node.textContent)) found.push(node.textContent.trim().slice(0, 60));
+                const skip = 'pre, code, .highlight, mjx-container, script';
+                if (node.parentElement.closest(skip)) continue;
+                const text = node.textContent;
+                if (/\$[^$\s][^$]*\$|\\\(|\\\[/.test(text)) found.push(text.trim().slice(0, 60));
               }
               return found;
             }"""

@@ -21,9 +21,11 @@ def test_a_cell_that_raises_stops_the_build_and_names_the_chapter(tmp_path):
     text = chapter.read_text(encoding="utf-8")
     # Insert a failing cell right after the first code cell, so the failure is quick.
     first_cell_end = text.index("```", text.index("```{code-cell}") + 3) + 3
-    broken = text[:first_cell_end] + (
-        "\n\n```{code-cell} ipython3\nratio = 1 / 0  # a contributor's mistake\n```\n"
-    ) + text[first_cell_end:]
+    broken = (
+        text[:first_cell_end]
+        + ("\n\n```{code-cell} ipython3\nratio = 1 / 0  # a contributor's mistake\n```\n")
+        + text[first_cell_end:]
+    )
     chapter.write_text(broken, encoding="utf-8")
 
     result = build_book(book)
@@ -55,7 +57,9 @@ def test_a_toc_entry_without_a_file_is_an_error(tmp_path):
     output = result.stdout + result.stderr
     assert result.returncode != 0
     line = len(lines)
-    assert re.search(rf"_toc\.yml:{line}: entry 'book/no_such_chapter' has no file", output), output[-2000:]
+    assert re.search(rf"_toc\.yml:{line}: entry 'book/no_such_chapter' has no file", output), (
+        output[-2000:]
+    )
 
 
 def build_with_change(tmp_path, chapter: str, old: str, new: str):
@@ -79,14 +83,20 @@ def test_a_cell_that_runs_past_the_timeout_stops_the_build(tmp_path):
     text = text.replace("kernelspec:", "mystnb:\n  execution_timeout: 2\nkernelspec:", 1)
     # Before the first cell: the slow cell must be the one that times out, not an import.
     first_cell = text.index("```{code-cell}")
-    text = text[:first_cell] + "```{code-cell} ipython3\nimport time\ntime.sleep(30)\n```\n\n" + text[first_cell:]
+    text = (
+        text[:first_cell]
+        + "```{code-cell} ipython3\nimport time\ntime.sleep(30)\n```\n\n"
+        + text[first_cell:]
+    )
     chapter.write_text(text, encoding="utf-8")
     result = build_book(book)
     output = result.stdout + result.stderr
     assert result.returncode != 0
     assert "book/gradient_descent" in output
     assert "A cell timed out while it was being executed, after 2 seconds" in output
-    assert "preview of the cell contents:\n-------------------\nimport time\ntime.sleep(30)" in output
+    assert (
+        "preview of the cell contents:\n-------------------\nimport time\ntime.sleep(30)" in output
+    )
 
 
 def test_a_malformed_quiz_names_the_chapter_and_line(tmp_path):
@@ -94,8 +104,11 @@ def test_a_malformed_quiz_names_the_chapter_and_line(tmp_path):
         tmp_path, "why_autodiff.md", "  correct: [1, 2, 3]", "  correct: [1, 2, 7]"
     )
     assert result.returncode != 0
-    assert re.search(rf"book/why_autodiff\.md:{line}:.*malformed quiz: question 3: correct option 7 "
-                     "is out of range", output), output[-3000:]
+    assert re.search(
+        rf"book/why_autodiff\.md:{line}:.*malformed quiz: question 3: correct option 7 "
+        "is out of range",
+        output,
+    ), output[-3000:]
 
 
 def test_a_bad_video_timestamp_names_the_page_and_line(tmp_path):
@@ -103,8 +116,9 @@ def test_a_bad_video_timestamp_names_the_page_and_line(tmp_path):
         tmp_path, "lecture.md", "224 PyTorch tensor", "24 PyTorch tensor"
     )
     assert result.returncode != 0
-    assert re.search(rf"book/lecture\.md:{line}:.*video: chapter at 24 s comes before the previous one",
-                     output), output[-3000:]
+    assert re.search(
+        rf"book/lecture\.md:{line}:.*video: chapter at 24 s comes before the previous one", output
+    ), output[-3000:]
 
 
 def test_a_broken_cross_reference_names_the_chapter_and_line(tmp_path):
@@ -113,8 +127,9 @@ def test_a_broken_cross_reference_names_the_chapter_and_line(tmp_path):
     )
     assert result.returncode != 0
     # Sphinx names the line where the paragraph holding the reference starts.
-    assert re.search(rf"book/why_autodiff\.md:({line - 1}|{line}):.*unknown document: 'chain_rules'",
-                     output), output[-3000:]
+    assert re.search(
+        rf"book/why_autodiff\.md:({line - 1}|{line}):.*unknown document: 'chain_rules'", output
+    ), output[-3000:]
 
 
 def test_invalid_yaml_front_matter_names_the_chapter(tmp_path):

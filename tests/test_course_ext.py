@@ -12,7 +12,10 @@ from course_ext.toc_check import check_toc
 @pytest.mark.parametrize(
     ("repository", "expected"),
     [
-        ("https://github.com/your-org/autograd-course", "https://your-org.github.io/autograd-course/"),
+        (
+            "https://github.com/your-org/autograd-course",
+            "https://your-org.github.io/autograd-course/",
+        ),
         ("https://github.com/Org/Repo/", "https://org.github.io/Repo/"),
         ("https://github.com/someone/someone.github.io", "https://someone.github.io/"),
     ],
@@ -53,14 +56,17 @@ def test_a_matching_toc_passes(tmp_path):
 
 def test_included_snippets_and_static_files_are_not_chapters(tmp_path):
     book = make_book(
-        tmp_path, TOC,
+        tmp_path,
+        TOC,
         ["book/intro.md", "book/one.md", "book/two.md", "book/_snippet.md", "book/_static/x.md"],
     )
     assert check_toc(book, "_toc.yml", "book") == []
 
 
 def test_an_unlisted_chapter_is_named(tmp_path):
-    book = make_book(tmp_path, TOC, ["book/intro.md", "book/one.md", "book/two.md", "book/three.md"])
+    book = make_book(
+        tmp_path, TOC, ["book/intro.md", "book/one.md", "book/two.md", "book/three.md"]
+    )
     [problem] = check_toc(book, "_toc.yml", "book")
     assert problem.startswith("book/three.md: chapter is not in _toc.yml")
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from bs4 import BeautifulSoup
-
 from conftest import build_book, copy_book
 
 pytestmark = pytest.mark.slow
@@ -26,6 +25,6 @@ def test_a_cold_rebuild_gives_the_same_text_outputs_and_notebooks(site, tmp_path
             differences.append(page.name)
     assert not differences, f"text outputs differ between two builds: {differences}"
     for notebook in sorted((site / "_sources" / "book").glob("*.ipynb")):
-        assert notebook.read_bytes() == (again / "_sources" / "book" / notebook.name).read_bytes(), (
-            f"exported notebook {notebook.name} differs between two builds"
-        )
+        assert (
+            notebook.read_bytes() == (again / "_sources" / "book" / notebook.name).read_bytes()
+        ), f"exported notebook {notebook.name} differs between two builds"

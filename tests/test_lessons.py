@@ -9,7 +9,6 @@ from __future__ import annotations
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-
 from conftest import ROOT
 
 KEY_OUTPUTS = {
@@ -104,7 +103,9 @@ def test_every_lesson_is_in_the_toc_in_syllabus_order():
 
 @pytest.mark.parametrize("chapter", list(KEY_OUTPUTS))
 def test_lesson_outputs_hold_its_key_results(site, chapter):
-    soup = BeautifulSoup((site / "book" / f"{chapter}.html").read_text(encoding="utf-8"), "html.parser")
+    soup = BeautifulSoup(
+        (site / "book" / f"{chapter}.html").read_text(encoding="utf-8"), "html.parser"
+    )
     outputs = "\n".join(o.get_text() for o in soup.select(".cell_output"))
     missing = [s for s in KEY_OUTPUTS[chapter] if s not in outputs]
     assert not missing, f"{chapter}: outputs missing {missing}"

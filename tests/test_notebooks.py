@@ -11,10 +11,10 @@ import nbformat
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-
 from conftest import ROOT
-from course_ext.notebook_export import ExportError, Site, convert_markdown, quiz_markdown
 from test_lessons import KEY_OUTPUTS
+
+from course_ext.notebook_export import ExportError, Site, convert_markdown, quiz_markdown
 
 COLAB = "https://colab.research.google.com/github/your-org/autograd-course/blob/notebooks/"
 SITE = Site(
@@ -26,8 +26,12 @@ SITE = Site(
 
 # --- the markdown conversion ---------------------------------------------------------------
 
+
 def test_admonitions_become_quotes_with_a_title():
-    text = "```{admonition} Learning goals\n:class: tip\nYou can:\n- one\n```\n\n```{note}\nMind it.\n```"
+    text = (
+        "```{admonition} Learning goals\n:class: tip\nYou can:\n- one\n```\n\n"
+        "```{note}\nMind it.\n```"
+    )
     assert convert_markdown(text, SITE) == (
         "> **Learning goals**\n>\n> You can:\n> - one\n\n> **Note**\n>\n> Mind it."
     )
@@ -35,7 +39,10 @@ def test_admonitions_become_quotes_with_a_title():
 
 def test_dropdowns_become_details():
     text = ":::{dropdown} Solution\nIt is $2x$.\n:::"
-    assert convert_markdown(text, SITE) == "<details><summary>Solution</summary>\n\nIt is $2x$.\n\n</details>"
+    assert (
+        convert_markdown(text, SITE)
+        == "<details><summary>Solution</summary>\n\nIt is $2x$.\n\n</details>"
+    )
 
 
 def test_doc_references_become_links_to_the_site():
@@ -75,19 +82,29 @@ def test_unknown_myst_syntax_is_an_error_not_a_silent_leftover():
 
 # --- the built site ------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("chapter", list(KEY_OUTPUTS))
 def test_each_lesson_has_one_colab_link_to_its_exported_notebook(site, chapter):
-    soup = BeautifulSoup((site / "book" / f"{chapter}.html").read_text(encoding="utf-8"), "html.parser")
-    links = {a["href"] for a in soup.find_all("a", href=True) if "colab.research.google.com" in a["href"]}
+    soup = BeautifulSoup(
+        (site / "book" / f"{chapter}.html").read_text(encoding="utf-8"), "html.parser"
+    )
+    links = {
+        a["href"] for a in soup.find_all("a", href=True) if "colab.research.google.com" in a["href"]
+    }
     assert links == {f"{COLAB}book/{chapter}.ipynb"}
     assert (site / "_sources" / "book" / f"{chapter}.ipynb").is_file()
-    downloads = [a["href"] for a in soup.find_all("a", href=True) if a["href"].endswith(".ipynb")
-                 and "colab" not in a["href"]]
+    downloads = [
+        a["href"]
+        for a in soup.find_all("a", href=True)
+        if a["href"].endswith(".ipynb") and "colab" not in a["href"]
+    ]
     assert downloads and downloads[0].endswith(f"_sources/book/{chapter}.ipynb")
 
 
 def test_pages_without_code_have_no_launch_button(site):
-    assert "colab.research.google.com" not in (site / "book" / "intro.html").read_text(encoding="utf-8")
+    assert "colab.research.google.com" not in (site / "book" / "intro.html").read_text(
+        encoding="utf-8"
+    )
 
 
 def notebook_of(site: Path, chapter: str) -> nbformat.NotebookNode:
@@ -103,7 +120,9 @@ def test_notebook_is_valid_and_links_back_to_its_page(site, chapter):
     assert f"https://your-org.github.io/autograd-course/book/{chapter}.html" in first.source
     for cell in notebook.cells:
         if cell.cell_type == "markdown":
-            assert not re.search(r"^(`{3,}|:{3,})\{|\{(doc|ref)\}`", cell.source, re.M), cell.source[:200]
+            assert not re.search(r"^(`{3,}|:{3,})\{|\{(doc|ref)\}`", cell.source, re.M), (
+                cell.source[:200]
+            )
 
 
 def run(notebook: nbformat.NotebookNode, folder: Path) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-import textwrap
 
 import pytest
 from bs4 import BeautifulSoup
@@ -55,17 +54,37 @@ def edit(old: str, new: str) -> str:
 BAD = {
     "unknown type": (edit("type: single", "type: essay"), 1, "unknown type 'essay'"),
     "no correct option": (edit("  correct: 1\n", ""), 1, "no correct option"),
-    "index out of range": (edit("correct: [1, 3]", "correct: [1, 4]"), 18, "correct option 4 is out of range"),
+    "index out of range": (
+        edit("correct: [1, 3]", "correct: [1, 4]"),
+        18,
+        "correct option 4 is out of range",
+    ),
     "index zero": (edit("correct: 1", "correct: 0"), 8, "correct option 0 is out of range"),
     "numeric without value": (edit("  answer: 6\n", ""), 19, "needs an 'answer' value"),
-    "numeric value not a number": (edit("answer: 6", "answer: six"), 21, "'answer' must be a number"),
+    "numeric value not a number": (
+        edit("answer: 6", "answer: six"),
+        21,
+        "'answer' must be a number",
+    ),
     "empty prompt": (edit("prompt: Which are floating point?", "prompt: ''"), 10, "empty 'prompt'"),
     "duplicate options": (edit("text: float64", "text: float32"), 16, "repeats option 1"),
     "unknown key": (edit("tolerance: 0.01", "tolerence: 0.01"), 22, "unknown key 'tolerence'"),
-    "unknown option key": (edit("explanation: Yes.\n    - text: int64", "explain: Yes.\n    - text: int64"), 13, "unknown key 'explain'"),
+    "unknown option key": (
+        edit("explanation: Yes.\n    - text: int64", "explain: Yes.\n    - text: int64"),
+        13,
+        "unknown key 'explain'",
+    ),
     "option without explanation": (edit("      explanation: No.\n", ""), 14, "empty 'explanation'"),
-    "list for a single question": (edit("correct: 1", "correct: [1, 2]"), 8, "exactly one correct option"),
-    "invalid YAML": (edit("prompt: Which are floating point?", "prompt: [unclosed"), 11, "invalid YAML"),
+    "list for a single question": (
+        edit("correct: 1", "correct: [1, 2]"),
+        8,
+        "exactly one correct option",
+    ),
+    "invalid YAML": (
+        edit("prompt: Which are floating point?", "prompt: [unclosed"),
+        11,
+        "invalid YAML",
+    ),
 }
 
 
@@ -97,9 +116,19 @@ def build(tmp_path, page: str):
     (tmp_path / "conf.py").write_text(CONF, encoding="utf-8")
     (tmp_path / "index.md").write_text(page, encoding="utf-8")
     result = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-W", "-q", "-b", "html", str(tmp_path),
-         str(tmp_path / "_build")],
-        capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "sphinx",
+            "-W",
+            "-q",
+            "-b",
+            "html",
+            str(tmp_path),
+            str(tmp_path / "_build"),
+        ],
+        capture_output=True,
+        text=True,
     )
     return result
 
@@ -132,13 +161,15 @@ def test_the_html_uses_native_controls_and_works_without_javascript(tmp_path):
 
 
 def test_quiz_text_cannot_inject_html(tmp_path):
-    evil = edit("prompt: Which are floating point?",
-                "prompt: Which <script>alert(1)</script> are <b onclick=x()>floating</b>?")
+    evil = edit(
+        "prompt: Which are floating point?",
+        "prompt: Which <script>alert(1)</script> are <b onclick=x()>floating</b>?",
+    )
     evil = evil.replace("explanation: Yes.", "explanation: <img src=x onerror=alert(2)>", 1)
     result = build(tmp_path, page_with(evil))
     assert result.returncode == 0, result.stderr
     html = (tmp_path / "_build" / "index.html").read_text()
-    quiz = html[html.index('class="agq-quiz"'):]
+    quiz = html[html.index('class="agq-quiz"') :]
     assert "<script>alert(1)" not in quiz and "<b onclick" not in quiz and "<img src=x" not in quiz
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in quiz
 
@@ -155,7 +186,9 @@ def test_a_malformed_quiz_stops_the_build_naming_file_and_line(tmp_path, case):
     result = build(tmp_path, page_with(text))
     assert result.returncode != 0
     # The quiz body starts on line 6 of index.md, so YAML line n is file line n + 5.
-    assert re.search(rf"index\.md:{line + 5}:( ERROR:)? ?malformed quiz", result.stderr), result.stderr
+    assert re.search(rf"index\.md:{line + 5}:( ERROR:)? ?malformed quiz", result.stderr), (
+        result.stderr
+    )
     assert message in result.stderr
 
 
@@ -164,7 +197,9 @@ def test_the_readme_example_is_a_valid_quiz():
     from pathlib import Path
 
     root = Path(__file__).resolve().parent.parent
-    spec = importlib.util.spec_from_file_location("check_quizzes", root / "tools" / "check_quizzes.py")
+    spec = importlib.util.spec_from_file_location(
+        "check_quizzes", root / "tools" / "check_quizzes.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     [(_, body)] = list(module.quiz_blocks((root / "README.md").read_text(encoding="utf-8")))

