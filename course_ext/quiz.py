@@ -28,6 +28,7 @@ from docutils.statemachine import StringList
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
+from .html_nodes import add_html_nodes, load_assets_where_used
 from .quiz_schema import Question, QuizError, parse_quiz
 
 
@@ -268,17 +269,6 @@ def depart_explanation(self, node):
     self.body.append("</div>\n")
 
 
-def _skip(self, node):
-    raise nodes.SkipNode
-
-
-def _add_assets(app: Sphinx, pagename, templatename, context, doctree) -> None:
-    """Load the quiz script and style only on pages that have a quiz."""
-    if doctree is not None and any(doctree.findall(quiz)):
-        app.add_css_file("agq-quiz.css")
-        app.add_js_file("agq-quiz.js", defer="defer")
-
-
 def setup_quiz(app: Sphinx) -> None:
     html = {
         quiz: (visit_quiz, depart_quiz),
@@ -290,14 +280,6 @@ def setup_quiz(app: Sphinx) -> None:
         quiz_answer: (visit_answer, depart_answer),
         quiz_explanation: (visit_explanation, depart_explanation),
     }
-    for node_class, visitors in html.items():
-        app.add_node(
-            node_class,
-            html=visitors,
-            latex=(_skip, None),
-            text=(_skip, None),
-            man=(_skip, None),
-            texinfo=(_skip, None),
-        )
+    add_html_nodes(app, html)
     app.add_directive("quiz", QuizDirective)
-    app.connect("html-page-context", _add_assets)
+    load_assets_where_used(app, quiz, "agq-quiz.css", "agq-quiz.js")

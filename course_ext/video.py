@@ -25,6 +25,7 @@ from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
+from .html_nodes import add_html_nodes, load_assets_where_used
 from .quiz import escape_raw_html
 
 YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
@@ -174,29 +175,14 @@ def depart_chapter(self, node):
     self.body.append("</span></a></li>\n")
 
 
-def _skip(self, node):
-    raise nodes.SkipNode
-
-
-def _add_assets(app: Sphinx, pagename, templatename, context, doctree) -> None:
-    if doctree is not None and any(doctree.findall(video)):
-        app.add_css_file("agv-video.css")
-        app.add_js_file("agv-video.js", defer="defer")
-
-
 def setup_video(app: Sphinx) -> None:
-    for node_class, visitors in {
-        video: (visit_video, depart_video),
-        video_chapters: (visit_chapters, depart_chapters),
-        video_chapter: (visit_chapter, depart_chapter),
-    }.items():
-        app.add_node(
-            node_class,
-            html=visitors,
-            latex=(_skip, None),
-            text=(_skip, None),
-            man=(_skip, None),
-            texinfo=(_skip, None),
-        )
+    add_html_nodes(
+        app,
+        {
+            video: (visit_video, depart_video),
+            video_chapters: (visit_chapters, depart_chapters),
+            video_chapter: (visit_chapter, depart_chapter),
+        },
+    )
     app.add_directive("video", VideoDirective)
-    app.connect("html-page-context", _add_assets)
+    load_assets_where_used(app, video, "agv-video.css", "agv-video.js")

@@ -148,6 +148,32 @@ def copy_book(destination: Path, with_cache: bool = True) -> Path:
     return destination
 
 
+SMALL_PROJECT_CONF = """
+extensions = ["myst_parser", "course_ext"]
+myst_enable_extensions = ["dollarmath"]
+html_theme = "basic"
+exclude_patterns = ["_build"]
+"""
+
+
+def build_small_project(path: Path, page: str) -> subprocess.CompletedProcess:
+    """Build a one-page Sphinx project with the course's extensions (warnings are errors)."""
+    (path / "conf.py").write_text(SMALL_PROJECT_CONF, encoding="utf-8")
+    (path / "index.md").write_text(page, encoding="utf-8")
+    command = [
+        sys.executable,
+        "-m",
+        "sphinx",
+        "-W",
+        "-q",
+        "-b",
+        "html",
+        str(path),
+        str(path / "_build"),
+    ]
+    return subprocess.run(command, capture_output=True, text=True, check=False)
+
+
 def build_book(path: Path, timeout: int = 900) -> subprocess.CompletedProcess:
     """Build a book the way `make book` does and return the finished process."""
     jupyter_book = Path(sys.executable).parent / "jupyter-book"

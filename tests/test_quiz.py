@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 
 import pytest
 from bs4 import BeautifulSoup
+from conftest import build_small_project
 
 from course_ext.quiz_schema import QuizError, parse_quiz
 
@@ -104,33 +103,9 @@ def test_an_empty_quiz_is_rejected():
 
 # --- the directive in a real (small) Sphinx build ------------------------------------------
 
-CONF = """
-extensions = ["myst_parser", "course_ext"]
-myst_enable_extensions = ["dollarmath"]
-html_theme = "basic"
-exclude_patterns = ["_build"]
-"""
-
 
 def build(tmp_path, page: str):
-    (tmp_path / "conf.py").write_text(CONF, encoding="utf-8")
-    (tmp_path / "index.md").write_text(page, encoding="utf-8")
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "sphinx",
-            "-W",
-            "-q",
-            "-b",
-            "html",
-            str(tmp_path),
-            str(tmp_path / "_build"),
-        ],
-        capture_output=True,
-        text=True,
-    )
-    return result
+    return build_small_project(tmp_path, page)
 
 
 def page_with(quiz: str) -> str:

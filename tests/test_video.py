@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 
 import pytest
 from bs4 import BeautifulSoup
+from conftest import build_small_project
 from playwright.sync_api import expect
 
 from course_ext.video import VideoError, parse_chapters, time_label
@@ -72,31 +71,9 @@ def test_bad_chapter_lines_are_rejected_with_their_line(lines, line, message):
     assert caught.value.line == line and message in caught.value.message
 
 
-CONF = (
-    'extensions = ["myst_parser", "course_ext"]\nhtml_theme = "basic"\n'
-    'exclude_patterns = ["_build"]\n'
-)
-
-
 def build(tmp_path, body: str, argument: str = VIDEO_ID):
-    (tmp_path / "conf.py").write_text(CONF, encoding="utf-8")
     page = f"# Page\n\n```{{video}} {argument}\n:title: A <b>lecture</b>\n{body}```\n"
-    (tmp_path / "index.md").write_text(page, encoding="utf-8")
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "sphinx",
-            "-W",
-            "-q",
-            "-b",
-            "html",
-            str(tmp_path),
-            str(tmp_path / "_build"),
-        ],
-        capture_output=True,
-        text=True,
-    )
+    return build_small_project(tmp_path, page)
 
 
 @pytest.mark.parametrize(
