@@ -6,6 +6,13 @@ from docutils import nodes
 from sphinx.application import Sphinx
 
 
+def escape_raw_html(node: nodes.Node) -> None:
+    """Text written by contributors (quiz questions, video titles) is markdown, never markup:
+    raw HTML that the markdown parser produced is shown as plain text."""
+    for raw in list(node.findall(nodes.raw)):
+        raw.replace_self(nodes.Text(raw.astext()))
+
+
 def _skip(self, node):
     raise nodes.SkipNode
 

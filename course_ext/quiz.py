@@ -28,7 +28,7 @@ from docutils.statemachine import StringList
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-from .html_nodes import add_html_nodes, load_assets_where_used
+from .html_nodes import add_html_nodes, escape_raw_html, load_assets_where_used
 from .quiz_schema import Question, QuizError, parse_quiz
 
 
@@ -74,12 +74,6 @@ def spoken_math(text: str) -> str:
         return ""
     spoken = re.sub(r"\\([A-Za-z]+)", r"\1", stripped.strip("$"))
     return " ".join(re.sub(r"[{}\\]", "", spoken).split())
-
-
-def escape_raw_html(node: nodes.Node) -> None:
-    """Quiz text may not inject markup: show raw HTML from the markdown as plain text."""
-    for raw in list(node.findall(nodes.raw)):
-        raw.replace_self(nodes.Text(raw.astext()))
 
 
 class QuizDirective(SphinxDirective):

@@ -25,8 +25,7 @@ from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-from .html_nodes import add_html_nodes, load_assets_where_used
-from .quiz import escape_raw_html
+from .html_nodes import add_html_nodes, escape_raw_html, load_assets_where_used
 
 YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
 CHAPTER_LINE = re.compile(r"^(?P<seconds>\S+)(?:\s+(?P<title>.*\S))?\s*$")
