@@ -11,6 +11,7 @@ from pathlib import Path
 from sphinx.application import Sphinx
 
 from .notebooks import setup_notebooks
+from .parallel_execution import setup_parallel_execution
 from .quiz import setup_quiz
 from .site import setup_site
 from .stock_fixes import setup_stock_fixes
@@ -18,8 +19,9 @@ from .toc_check import setup_toc_check
 from .video import setup_video
 
 __version__ = "0.1.0"
-# Bump when a node's attributes change, so Sphinx re-reads pages pickled by an older version.
-ENV_VERSION = 3
+# Bump when a node's attributes or the pages' markup change, so Sphinx re-reads and rewrites
+# every page built by an older version.
+ENV_VERSION = 4
 
 
 def _static_path(app: Sphinx) -> None:
@@ -36,6 +38,7 @@ def setup(app: Sphinx) -> dict:
     setup_video(app)
     setup_stock_fixes(app)
     setup_toc_check(app)
+    setup_parallel_execution(app)
     return {
         "version": __version__,
         "env_version": ENV_VERSION,

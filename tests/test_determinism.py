@@ -1,4 +1,8 @@
-"""Two builds of the same commit give the same pages: a second, cold build is compared."""
+"""Two builds of the same commit give the same pages: a second, cold build is compared.
+
+That cold build is also the proof that chapters execute in parallel before Sphinx reads
+them, and that the pages are then made from the cache the parallel step filled.
+"""
 
 from __future__ import annotations
 
@@ -17,7 +21,14 @@ def text_outputs(page) -> list[str]:
 def test_a_cold_rebuild_gives_the_same_text_outputs_and_notebooks(site, tmp_path):
     book = copy_book(tmp_path, with_cache=False)  # every chapter executes again
     result = build_book(book)
-    assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
+    log = result.stdout + result.stderr
+    assert result.returncode == 0, log[-3000:]
+    # The chapters ran in parallel (course_ext/parallel_execution.py), and myst-nb then
+    # read every one of them from the cache that step filled, executing none itself.
+    chapters = len(list((site / "_sources" / "book").glob("*.ipynb")))
+    assert f"executing {chapters} chapters in parallel" in log, log[-3000:]
+    assert log.count("Using cached notebook") == chapters, log[-3000:]
+    assert "Executing notebook" not in log, log[-3000:]
     again = book / "_build" / "html"
     differences = []
     for page in sorted((site / "book").glob("*.html")):

@@ -1,0 +1,104 @@
+"""Execute the chapters that need it in parallel, before Sphinx reads them one by one.
+
+Jupyter Book 1 has no `-j`, and myst-nb executes each notebook when Sphinx reads it,
+so a cold build runs the chapters one after another. Just before reading, this
+module finds the chapters whose code has no entry in myst-nb's jupyter-cache, and
+runs them with jupyter-cache's own execution worker (the one its parallel executor
+uses: in the chapter's folder, as myst-nb would, caching the result), in a pool of one
+process per core, longest chapter first. myst-nb then finds every one of them in the
+cache ("Using cached notebook") and executes nothing itself.
+
+The notebooks are read with myst-nb's own reader and looked up with the cache's own
+matching, so they hash exactly as they do when myst-nb reads the page. A chapter that
+fails here is left to myst-nb, which runs it again and stops the build with its usual
+error naming the file and cell; so is a chapter with execution settings of its own
+in its front matter. Only the glue and the order are ours: nothing in Jupyter Book
+calls jupyter-cache's parallel execution.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from pathlib import Path
+
+from jupyter_cache import get_cache
+from jupyter_cache.executors.basic import (
+    ExecutionWorkerLocalMProc,
+    ExecutionWorkerTempMProc,
+    ProcessData,
+)
+from myst_nb.core.read import create_nb_reader
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+from sphinx.util import logging as sphinx_logging
+
+logger = sphinx_logging.getLogger(__name__)
+
+
+def _chapters_to_execute(
+    env: BuildEnvironment, docnames: list[str], cache
+) -> list[tuple[str, Path, dict]]:
+    """(docname, path, reader format) of each notebook with code and no cached execution."""
+    nb_config = env.mystnb_config
+    stale = []
+    for docname in sorted(docnames):
+        path = Path(env.doc2path(docname))
+        if any(path.match(pattern) for pattern in nb_config.execution_excludepatterns):
+            continue
+        content = path.read_text(encoding="utf-8")
+        reader = create_nb_reader(str(path), env.myst_config, nb_config, content)
+        if reader is None:
+            continue
+        notebook = reader.read(content)
+        if not any(cell.cell_type == "code" for cell in notebook.cells):
+            continue
+        if nb_config.metadata_key in notebook.metadata:
+            continue  # its own execution settings (a timeout, say): myst-nb applies them
+        try:
+            cache.match_cache_notebook(notebook)
+        except KeyError:
+            stale.append((docname, path, reader.read_fmt))
+    return stale
+
+
+def execute_in_parallel(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    nb_config = getattr(env, "mystnb_config", None)  # None: a project without myst-nb
+    if nb_config is None or nb_config.execution_mode != "cache":
+        return
+    if not app.config.course_parallel_execution:
+        return
+    cache = get_cache(nb_config.execution_cache_path or ".jupyter_cache")
+    stale = _chapters_to_execute(env, docnames, cache)
+    if len(stale) < 2:  # one chapter: myst-nb runs it just as fast
+        return
+    # One chapter at a time per process; when the cache remembers how long each chapter
+    # took (after a code edit, or in CI), the longest first, so no core idles at the end.
+    last_run = {r.uri: r.data.get("execution_seconds", 0) for r in cache.list_cache_records()}
+    stale.sort(key=lambda item: -last_run.get(str(item[1]), 0))
+    records = [cache.add_nb_to_project(str(path), read_data=fmt) for _, path, fmt in stale]
+    in_temp = nb_config.execution_in_temp
+    worker = ExecutionWorkerTempMProc() if in_temp else ExecutionWorkerLocalMProc()
+    timeout, allow_errors = nb_config.execution_timeout, nb_config.execution_allow_errors
+    jobs = [ProcessData(r.pk, r.uri, cache, timeout, allow_errors) for r in records]
+    logger.info(f"executing {len(jobs)} chapters in parallel with jupyter-cache")
+    cores = os.cpu_count() or 1
+    processes = min(len(jobs), cores)
+    # Each kernel gets its share of the cores: PyTorch's threads, one set per kernel,
+    # would otherwise outnumber the cores and slow every chapter down.
+    threads = str(max(1, cores // processes))
+    with multiprocessing.Pool(processes, _share_cores, (threads,)) as pool:
+        results = list(pool.imap_unordered(worker, jobs, chunksize=1))
+    failed = [Path(uri).name for status, uri in results if status != 0]
+    if failed:
+        logger.info(f"failed in parallel, left for myst-nb to report: {', '.join(failed)}")
+
+
+def _share_cores(threads: str) -> None:
+    os.environ["OMP_NUM_THREADS"] = threads  # inherited by the kernels this process starts
+
+
+def setup_parallel_execution(app: Sphinx) -> None:
+    # Off only to compare with a serial build (bench/) or to debug the executor.
+    app.add_config_value("course_parallel_execution", True, "", types=[bool])
+    app.connect("env-before-read-docs", execute_in_parallel)

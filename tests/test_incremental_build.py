@@ -1,0 +1,100 @@
+"""What a build executes: chapters in parallel when cold, then only a chapter whose code changed.
+
+Each test builds a two-chapter copy of the real book (autograd_mechanics and jax_bonus, the
+chapters that link to no other) with an empty execution cache, and reads the build log:
+"executing N chapters in parallel" is course_ext/parallel_execution.py, "Executing
+notebook" is myst-nb executing a chapter itself, "Using cached notebook" is myst-nb
+reading a chapter from the cache.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from conftest import build_book, copy_book
+
+pytestmark = pytest.mark.slow
+
+CHAPTERS = ["autograd_mechanics", "jax_bonus"]
+
+
+def small_book(destination: Path) -> Path:
+    book = copy_book(destination, with_cache=False)
+    for chapter in (book / "book").glob("*.md"):
+        if chapter.stem not in CHAPTERS:
+            chapter.unlink()
+    (book / "book" / "index.md").write_text("# A two-chapter book\n\nFor the tests.\n")
+    entries = "".join(f"  - file: book/{name}\n" for name in CHAPTERS)
+    (book / "_toc.yml").write_text(f"format: jb-book\nroot: book/index\nchapters:\n{entries}")
+    return book
+
+
+def build(book: Path) -> str:
+    result = build_book(book)
+    log = result.stdout + result.stderr
+    assert result.returncode == 0, log[-3000:]
+    return log
+
+
+def executed_by_myst_nb(log: str) -> list[str]:
+    return re.findall(r"book/(\w+)\.md: Executing notebook", log)
+
+
+def sitemap_pages(book: Path) -> list[str]:
+    sitemap = (book / "_build" / "html" / "sitemap.xml").read_text(encoding="utf-8")
+    return sorted(re.findall(r"/book/(\w+)\.html</loc>", sitemap))
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path.name}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_chapters_run_in_parallel_then_only_when_their_code_changes(tmp_path):
+    book = small_book(tmp_path)
+
+    cold = build(book)
+    assert "executing 2 chapters in parallel" in cold, cold[-3000:]
+    assert cold.count("Using cached notebook") == 2, "myst-nb did not read both from the cache"
+    assert executed_by_myst_nb(cold) == [], "myst-nb executed a chapter the parallel step ran"
+
+    unchanged = build(book)
+    assert "in parallel" not in unchanged
+    assert executed_by_myst_nb(unchanged) == []
+    assert "Using cached notebook" not in unchanged, "a page was read again with nothing changed"
+
+    # Text only: the page is read again, from the cache; nothing executes.
+    edit(book / "book" / "jax_bonus.md", "# ", "# Edited: ")
+    text_edit = build(book)
+    assert executed_by_myst_nb(text_edit) == [] and "in parallel" not in text_edit
+    assert text_edit.count("Using cached notebook") == 1
+    assert "Edited: " in (book / "_build" / "html" / "book" / "jax_bonus.html").read_text()
+
+    # One code cell: exactly that chapter executes again.
+    chapter = book / "book" / "autograd_mechanics.md"
+    edit(chapter, "```{code-cell} ipython3\n", "```{code-cell} ipython3\n# edited\n")
+    code_edit = build(book)
+    assert executed_by_myst_nb(code_edit) == ["autograd_mechanics"], code_edit[-3000:]
+    assert "in parallel" not in code_edit
+
+    # Incremental builds wrote one page each, yet the sitemap still lists every page.
+    assert sitemap_pages(book) == sorted(["index", *CHAPTERS])
+
+
+def test_a_chapter_failing_in_the_parallel_step_stops_the_build_with_its_cell(tmp_path):
+    book = small_book(tmp_path)
+    edit(
+        book / "book" / "autograd_mechanics.md",
+        "```{code-cell} ipython3\n",
+        "```{code-cell} ipython3\nratio = 1 / 0  # a contributor's mistake\n",
+    )
+    result = build_book(book)
+    log = result.stdout + result.stderr
+    assert result.returncode != 0, "a chapter with a failing cell built successfully"
+    assert "executing 2 chapters in parallel" in log
+    # myst-nb runs the failed chapter again and reports it as it always does.
+    assert "book/autograd_mechanics" in log and "ZeroDivisionError" in log
+    assert "ratio = 1 / 0" in log, "the failing cell is not shown in the build output"
