@@ -10,6 +10,7 @@ from pathlib import Path
 
 from sphinx.application import Sphinx
 
+from .light_pages import setup_light_pages
 from .notebooks import setup_notebooks
 from .parallel_execution import setup_parallel_execution
 from .quiz import setup_quiz
@@ -39,6 +40,7 @@ def setup(app: Sphinx) -> dict:
     setup_stock_fixes(app)
     setup_toc_check(app)
     setup_parallel_execution(app)
+    setup_light_pages(app)
     return {
         "version": __version__,
         "env_version": ENV_VERSION,

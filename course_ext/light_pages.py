@@ -1,0 +1,228 @@
+"""Lighter pages with the same function: icons, stylesheet and scripts of the stock theme.
+
+pydata-sphinx-theme draws its icons twice over. Every page loads Font Awesome's whole
+SVG-with-JS bundle (`_static/scripts/fontawesome.js`, 1.5 MB, 543 kB gzipped) *and*,
+through its stylesheet, the solid and brands webfonts (274 kB): together more than
+everything else a lesson loads, to draw about twenty icons. The stylesheet alone is
+enough to draw them (each `<i class="fa-solid fa-bars">` gets its glyph from a
+`:before` rule; admonitions take theirs from `--pst-icon-*` variables). So, after the
+build, this module
+- subsets the theme's three webfonts, in place, to the glyphs the site can show: the
+  icons named in the pages' class attributes and in the theme's scripts, plus every
+  Font Awesome character the stylesheets use outside their table of icon classes;
+- drops the rules of that table for icons no page uses (a third of the stylesheet that
+  blocks the first paint);
+- empties `fontawesome.js`, keeping the file so the theme's script tag still loads.
+It copies MathJax into the site from sphinx-mathjax-offline's files, but only the parts
+tex-chtml.js can load (7 MB, not 24). While pages are written, it adds `defer` to
+every script file Sphinx and its extensions put in the <head> (templates/layout.html
+does the same for the search scripts the theme adds), so they no longer hold back
+the first paint, and leaves MathJax off pages that show no math.
+
+fontTools (the library matplotlib already uses for fonts) does the subsetting; only
+the choice of glyphs is ours. An icon a page names but the theme's stylesheet does not
+define stops the build. Set `course_light_pages: false` (sphinx config) to keep the
+stock files, as bench/ does to compare the two.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+import shutil
+from pathlib import Path
+
+from fontTools import subset
+from sphinx.application import Sphinx
+from sphinx.errors import ExtensionError
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+WEBFONTS = Path("_static", "vendor", "fontawesome", "webfonts")
+STYLESHEET = Path("_static", "styles", "pydata-sphinx-theme.css")
+# Classes that are not icons: styles, and Font Awesome's sizes, widths, animations, stacks.
+NOT_ICONS = {
+    "fa-solid",
+    "fa-regular",
+    "fa-brands",
+    *(f"fa-{n}" for n in ("1x 2x 3x 4x 5x 6x 7x 8x 9x 10x 2xs xs sm lg xl 2xl".split())),
+    *(f"fa-{n}" for n in "fw ul li border pull-left pull-right inverse stack stack-1x".split()),
+    *(f"fa-{n}" for n in "stack-2x spin spin-pulse pulse spin-reverse beat fade shake".split()),
+    *(f"fa-{n}" for n in "bounce flip rotate-90 rotate-180 rotate-270 rotate-by".split()),
+    *(f"fa-{n}" for n in "flip-horizontal flip-vertical flip-both width-auto".split()),
+}
+CLASS_ATTRIBUTE = re.compile(r'class="([^"]*\bfa-[^"]*)"')
+ICON_IN_SCRIPT = re.compile(r"\bfa-([a-z0-9-]+)")
+# `.fa-bars:before{content:"\f0c9"}` and `.fa-search:before,.fa-magnifying-glass:before{...}`
+ICON_RULE = re.compile(r'((?:\.fa-[a-z0-9-]+:{1,2}before,?)+)\{content:"(\\[0-9a-f]+)"\}')
+PRIVATE_USE = re.compile(r"[\ue000-\uf8ff]|\\([ef][0-9a-f]{3})\b")
+EMPTY_SCRIPT = "/* Icons come from the subset webfonts: see course_ext/light_pages.py. */\n"
+
+
+def _names(selectors: str) -> set[str]:
+    return set(re.findall(r"\.(fa-[a-z0-9-]+)", selectors))
+
+
+def icon_codepoints(stylesheet: str) -> dict[str, int]:
+    """{icon class: codepoint} from the theme's copy of Font Awesome's stylesheet."""
+    icons = {}
+    for selectors, escape in ICON_RULE.findall(stylesheet):
+        for name in _names(selectors):
+            icons[name] = int(escape[1:], 16)
+    return icons
+
+
+def icons_named(outdir: Path) -> set[str]:
+    """The `fa-*` classes on every page, and in the theme's scripts (added after load)."""
+    named = set()
+    for page in outdir.rglob("*.html"):
+        for classes in CLASS_ATTRIBUTE.findall(page.read_text(encoding="utf-8")):
+            named.update(t for t in classes.split() if t.startswith("fa-"))
+    for script in (outdir / "_static" / "scripts").glob("*.js"):
+        if script.name != "fontawesome.js":
+            named.update(f"fa-{name}" for name in ICON_IN_SCRIPT.findall(script.read_text("utf-8")))
+    return named - NOT_ICONS
+
+
+def characters_in_stylesheets(outdir: Path) -> set[int]:
+    """Font Awesome characters the stylesheets use outside the table of icon classes."""
+    found = set()
+    for css in (outdir / "_static").rglob("*.css"):
+        if "mathjax" in css.parts:
+            continue
+        text = ICON_RULE.sub("", css.read_text(encoding="utf-8"))
+        for match in PRIVATE_USE.finditer(text):
+            found.add(int(match.group(1), 16) if match.group(1) else ord(match.group(0)))
+    return found
+
+
+def subset_font(path: Path, codepoints: set[int]) -> None:
+    options = subset.Options()
+    options.flavor = "woff2"
+    options.layout_features = ["*"]
+    font = subset.load_font(str(path), options)
+    subsetter = subset.Subsetter(options)
+    available = set(font.getBestCmap())
+    subsetter.populate(unicodes=sorted(codepoints & available) or [0x20])
+    subsetter.subset(font)
+    subset.save_font(font, str(path), options)
+
+
+def lighten_icons(app: Sphinx, exception: Exception | None) -> None:
+    if exception or app.builder.format != "html" or not app.config.course_light_pages:
+        return
+    outdir = Path(app.outdir)
+    stylesheet = outdir / STYLESHEET
+    if not stylesheet.is_file():  # not the pydata-sphinx-theme family
+        return
+    css = stylesheet.read_text(encoding="utf-8")
+    table = icon_codepoints(css)
+    named = icons_named(outdir)
+    unknown = sorted(name for name in named if name not in table)
+    if unknown:
+        raise ExtensionError(
+            "course_ext.light_pages: icons used but not defined by the theme's stylesheet: "
+            + ", ".join(unknown)
+        )
+    codepoints = {table[name] for name in named if name in table}
+    # The table of 2,000 icon rules is a third of the theme's render-blocking stylesheet.
+    stylesheet.write_text(
+        ICON_RULE.sub(lambda rule: rule[0] if _names(rule[1]) & named else "", css),
+        encoding="utf-8",
+    )
+    codepoints |= characters_in_stylesheets(outdir)
+    for font in sorted((outdir / WEBFONTS).glob("*.woff2")):
+        subset_font(font, codepoints)
+    (outdir / "_static" / "scripts" / "fontawesome.js").write_text(EMPTY_SCRIPT, encoding="utf-8")
+    logger.info(f"course_ext.light_pages: icon fonts cut to {len(codepoints)} glyphs")
+
+
+# Inline scripts read it as the page is parsed (`DOCUMENTATION_OPTIONS.pagename = ...`).
+MUST_RUN_AT_ONCE = {"_static/documentation_options.js"}
+
+
+def defer_scripts(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    """Load every script file after the page is parsed, in the same order, not before.
+
+    Sphinx and its extensions put their scripts in the <head> without `defer`, so the
+    page cannot paint until each has been fetched and run. Each of them (copy button,
+    toggles, tabs, the theme's) waits for the document to be ready anyway.
+    """
+    if not app.config.course_light_pages or "script_files" not in context:
+        return
+    if pagename == "search":  # its search scripts, which need doctools.js, run at once
+        return
+    scripts = []
+    for script in context["script_files"]:
+        attributes = dict(script.attributes)
+        if (
+            script.filename
+            and script.filename not in MUST_RUN_AT_ONCE
+            and not {"async", "defer"} & set(attributes)
+        ):
+            attributes["defer"] = "defer"
+            script = type(script)(script.filename, priority=script.priority, **attributes)
+        scripts.append(script)
+    context["script_files"] = scripts
+
+
+def drop_mathjax_without_math(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    """No MathJax on a page that shows no math.
+
+    Sphinx loads MathJax on a page whose toctree includes a page with math, for the
+    single-page builders; here that is the landing page, which would load 264 kB
+    (gzipped) of MathJax and typeset nothing.
+    """
+    if not app.config.course_light_pages or doctree is None or "script_files" not in context:
+        return
+    if app.env.get_domain("math").data["has_equations"].get(pagename, False):
+        return
+    mathjax = app.config.mathjax_path
+    context["script_files"] = [
+        script
+        for script in context["script_files"]
+        if not (
+            (script.filename and str(script.filename).split("?")[0].endswith(mathjax))
+            or script.attributes.get("body", "").startswith("window.MathJax")
+        )
+    ]
+
+
+# What tex-chtml.js can load: itself, its fonts, TeX extensions (autoloaded by macros),
+# and the accessibility menu's explorer with its speech rules. Not the other 16 MB of
+# combined components (SVG output, MathML input...) that sphinx-mathjax-offline ships.
+MATHJAX_FILES = ["tex-chtml.js", "output/chtml", "input/tex/extensions", "a11y", "sre", "ui"]
+
+
+def copy_mathjax(app: Sphinx, exception: Exception | None) -> None:
+    """Serve MathJax from the site itself, only the parts a page can load."""
+    if exception or app.builder.format != "html":
+        return
+    source = Path(importlib.import_module("sphinx-mathjax-offline").__file__).parent
+    source = source / "static" / "mathjax"
+    target = Path(app.outdir) / "_static" / "mathjax"
+    for name in MATHJAX_FILES:
+        entry = source / name
+        for file in [entry] if entry.is_file() else sorted(entry.rglob("*")):
+            copy = target / file.relative_to(source)
+            if file.is_dir() or (copy.exists() and copy.stat().st_size == file.stat().st_size):
+                continue
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(file, copy)
+
+
+def _templates(app: Sphinx, config) -> None:
+    if config.course_light_pages:
+        config.templates_path.append(str(Path(__file__).parent / "templates"))
+
+
+def setup_light_pages(app: Sphinx) -> None:
+    app.add_config_value("course_light_pages", True, "html", types=[bool])
+    app.connect("config-inited", _templates)
+    # The MathJax files of sphinx-mathjax-offline (a data package here, not an extension).
+    app.config.mathjax_path = "mathjax/tex-chtml.js"
+    app.connect("build-finished", copy_mathjax)
+    app.connect("html-page-context", drop_mathjax_without_math, priority=940)
+    app.connect("html-page-context", defer_scripts, priority=950)
+    app.connect("build-finished", lighten_icons)

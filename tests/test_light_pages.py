@@ -1,0 +1,120 @@
+"""The pages stay light without losing an icon (course_ext/light_pages.py).
+
+The built site's icon fonts hold only the glyphs the pages use, no Font Awesome
+script is shipped, and nothing in the <head> blocks the first paint but the
+stylesheets and one tiny script. The browser test checks that the icons still draw.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from fontTools.ttLib import TTFont
+
+from course_ext.light_pages import (
+    ICON_RULE,
+    characters_in_stylesheets,
+    icon_codepoints,
+    icons_named,
+)
+
+WEBFONTS = Path("_static", "vendor", "fontawesome", "webfonts")
+
+
+def stock_icon_table() -> dict[str, int]:
+    import pydata_sphinx_theme
+
+    css = Path(pydata_sphinx_theme.__file__).parent.joinpath(
+        "theme", "pydata_sphinx_theme", "static", "styles", "pydata-sphinx-theme.css"
+    )
+    return icon_codepoints(css.read_text(encoding="utf-8"))
+
+
+def glyphs(font: Path) -> set[int]:
+    return set(TTFont(font).getBestCmap())
+
+
+def test_every_icon_a_page_names_is_in_the_subset_fonts(site):
+    table = stock_icon_table()
+    assert len(table) > 1000, "the stock icon table was not found in the theme's stylesheet"
+    in_fonts = set().union(*(glyphs(font) for font in (site / WEBFONTS).glob("*.woff2")))
+    named = icons_named(site)
+    assert {"fa-magnifying-glass", "fa-bars", "fa-github", "fa-xmark"} <= named
+    missing = sorted(name for name in named if table[name] not in in_fonts)
+    assert not missing, f"icons without a glyph in the subset fonts: {missing}"
+    # Admonition titles and other theme decorations take glyphs from the stylesheets.
+    assert characters_in_stylesheets(site) <= in_fonts
+
+
+def test_icon_fonts_are_cut_and_no_font_awesome_script_is_shipped(site):
+    for font in (site / WEBFONTS).glob("*.woff2"):
+        assert font.stat().st_size < 10_000, f"{font.name} was not subset"
+        assert len(glyphs(font)) < 60, f"{font.name} holds more glyphs than the site uses"
+    script = site / "_static" / "scripts" / "fontawesome.js"
+    assert script.stat().st_size < 200, "the 1.5 MB Font Awesome bundle is still shipped"
+    stylesheet = (site / "_static" / "styles" / "pydata-sphinx-theme.css").read_text()
+    assert ".fa-magnifying-glass:before" in stylesheet
+    assert ".fa-yelp:before" not in stylesheet, "rules for icons no page uses are still shipped"
+
+
+@pytest.mark.parametrize("page", ["book/intro.html", "book/autograd_basics.html"])
+def test_only_stylesheets_and_one_tiny_script_block_the_first_paint(site, page):
+    head = BeautifulSoup((site / page).read_text(encoding="utf-8"), "html.parser").head
+    blocking = [
+        script["src"].split("?")[0]
+        for script in head.find_all("script", src=True)
+        if not script.has_attr("defer") and not script.has_attr("async")
+    ]
+    assert blocking == ["../_static/documentation_options.js"], blocking
+
+
+def test_mathjax_loads_only_on_pages_that_show_math(site):
+    def loads_mathjax(page: str) -> bool:
+        return "mathjax/tex-chtml.js" in (site / page).read_text(encoding="utf-8")
+
+    # The landing page's toctree includes every lesson, which made Sphinx load MathJax.
+    assert not loads_mathjax("book/intro.html")
+    assert loads_mathjax("book/autograd_basics.html")
+
+
+def test_icon_table_and_stylesheet_characters_are_read_from_css(tmp_path):
+    css = (
+        '.fa-search:before,.fa-magnifying-glass:before{content:"\\f002"}'
+        '.fa-bars:before{content:"\\f0c9"}'
+        'html{--pst-icon-info-circle:"\uf05a"}.toggle:after{content:"\\f107"}'
+    )
+    assert icon_codepoints(css) == {
+        "fa-search": 0xF002,
+        "fa-magnifying-glass": 0xF002,
+        "fa-bars": 0xF0C9,
+    }
+    (tmp_path / "_static").mkdir()
+    (tmp_path / "_static" / "theme.css").write_text(css, encoding="utf-8")
+    # Characters of the icon table are not counted; the others are, escaped or not.
+    assert characters_in_stylesheets(tmp_path) == {0xF05A, 0xF107}
+    assert re.sub(ICON_RULE, "", css).startswith("html{")
+
+
+@pytest.mark.slow
+def test_icons_draw_in_the_browser(open_page):
+    page, record = open_page("book/autograd_basics.html")
+    page.wait_for_load_state("networkidle")
+    page.evaluate("document.fonts.ready")
+    icons = page.evaluate(
+        """() => Array.from(document.querySelectorAll('.bd-header-article i[class*="fa-"]'))
+          .filter(i => i.offsetParent !== null)
+          .map(i => ({cls: i.className, width: i.getBoundingClientRect().width,
+                      glyph: getComputedStyle(i, '::before').content}))"""
+    )
+    assert len(icons) >= 4, icons
+    for icon in icons:
+        assert icon["width"] > 0 and icon["glyph"] not in ("none", "normal", '""'), icon
+    loaded = page.evaluate(
+        "Array.from(document.fonts).filter(f => f.family.includes('Font Awesome'))"
+        ".map(f => f.family + ' ' + f.weight + ' ' + f.status)"
+    )
+    assert any("Free 900 loaded" in font for font in loaded), loaded
+    assert not record["console"] and not record["failed"], record
