@@ -4,6 +4,7 @@
 #   make serve   live preview on http://127.0.0.1:8000 that rebuilds on save
 #   make lint    the pre-commit hooks on every file
 #   make new-chapter NAME="..."   a new chapter from the template, added to _toc.yml
+#   make bench   time cold and incremental builds, weigh the pages, run Lighthouse
 #   make clean   remove the build output and the execution cache
 
 SHELL := bash
@@ -15,7 +16,7 @@ PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 # -W: warnings are errors; -n: every reference must resolve; --keep-going: list them all.
 JB_FLAGS := -W -n --keep-going
 
-.PHONY: book test test-fast serve clean lock lint hooks new-chapter
+.PHONY: book test test-fast bench serve clean lock lint hooks new-chapter
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +47,17 @@ test: $(VENV)/.dev-deps
 # The tests that need no browser and no temporary builds.
 test-fast: $(VENV)/.dev-deps
 	$(BIN)/python -m pytest -m "not slow"
+
+# A measurement, not a test: tables on stdout, everything in bench/results/bench.json.
+bench: $(VENV)/.dev-deps
+	tools/system_deps.sh graphviz chromium node
+	$(MAKE) bench/node_modules/.installed
+	$(MAKE) book
+	$(BIN)/python bench/bench.py $(BENCH_ARGS)
+
+bench/node_modules/.installed: bench/package.json bench/package-lock.json
+	npm ci --prefix bench --no-audit --no-fund --silent
+	touch $@
 
 serve: $(VENV)/.dev-deps
 	tools/system_deps.sh graphviz
