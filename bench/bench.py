@@ -41,14 +41,11 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from course_ext.site import pages_url  # noqa: E402
+from tools.browser import BROWSER_FLAGS, chromium_path  # noqa: E402
+
 RESULTS = ROOT / "bench" / "results"
-BROWSER_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 # What the text-only and code edits change: one chapter, one paragraph or one cell.
 EDITED_CHAPTER = "book/chain_rule.md"
 LIGHTHOUSE_PAGES = {
@@ -239,17 +236,12 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 def _site_prefix() -> str:
-    sys.path.insert(0, str(ROOT))
-    from course_ext.site import pages_url
-
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
     return pages_url(config["repository"]["url"]).rstrip("/").rsplit("/", 1)[-1]
 
 
 def _chromium() -> str:
-    path = subprocess.run(
-        [str(ROOT / "tools" / "find_chromium.sh")], capture_output=True, text=True
-    ).stdout.strip()
+    path = chromium_path()
     if not path:
         sys.exit("bench: no Chromium found (apt-get install chromium, or set CHROMIUM_PATH)")
     return path

@@ -20,16 +20,10 @@ import pytest
 import yaml
 
 from course_ext.site import pages_url
+from tools.browser import BROWSER_FLAGS, chromium_path
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "_build" / "html"
-BROWSER_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 
 
 @pytest.fixture(scope="session")
@@ -97,11 +91,8 @@ def base_url(site: Path, tmp_path_factory):
 
 
 def find_chromium() -> str:
-    result = subprocess.run(
-        [str(ROOT / "tools" / "find_chromium.sh")], capture_output=True, text=True
-    )
-    path = result.stdout.strip()
-    if result.returncode or not path:
+    path = chromium_path()
+    if not path:
         pytest.fail(
             "No Chromium found: install one (apt-get install chromium) or set CHROMIUM_PATH. "
             "`make test` installs it when it can."
