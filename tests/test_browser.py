@@ -53,6 +53,10 @@ AXE_ALLOWED: dict[str, str] = {}
 def axe_problems(page) -> tuple[list[str], list[str]]:
     from axe_playwright_python.sync_playwright import Axe
 
+    # Contrast is measured on what is painted: wait for the theme script to pick light or
+    # dark, and stop colour transitions, which a slow machine can catch half-way.
+    page.wait_for_function("['light', 'dark'].includes(document.documentElement.dataset.theme)")
+    page.add_style_tag(content="*, *::before, *::after { transition: none !important; }")
     results = Axe().run(page)
     serious, moderate = [], []
     for violation in results.response["violations"]:
