@@ -333,9 +333,13 @@ def measure_pages(scratch: Path) -> dict:
     print(f"  ours: {lesson['largest_gzip']}")
     base = stock[LIGHTHOUSE_PAGES["lesson"]]
     print(f"  stock: {base['largest_gzip']}")
-    images = sorted(
-        ((p.stat().st_size, p.name) for p in (site / "_images").glob("*")), reverse=True
-    )
+    # The figures the pages show (an incremental build leaves old ones in _images).
+    shown = {
+        name
+        for page in pages_of(site)
+        for name in re.findall(r"_images/([^\"?]+)", (site / page).read_text(encoding="utf-8"))
+    }
+    images = sorted(((site / "_images" / n).stat().st_size, n) for n in shown)[::-1]
     print(f"  largest figure: {images[0][1]} {images[0][0] / 1e3:.0f} kB" if images else "")
     return {
         "site": ours,
