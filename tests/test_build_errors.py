@@ -99,42 +99,43 @@ def test_a_cell_that_runs_past_the_timeout_stops_the_build(tmp_path):
     )
 
 
-def test_a_malformed_quiz_names_the_chapter_and_line(tmp_path):
-    result, line, output = build_with_change(
-        tmp_path, "why_autodiff.md", "  correct: [1, 2, 3]", "  correct: [1, 2, 7]"
-    )
+# One edit to one chapter, and the message it must produce at `{line}`, the line of the
+# edit. Sphinx names the line where the paragraph holding a reference starts (`{line_before}`);
+# front matter is reported at line 1.
+ONE_EDIT_ERRORS = {
+    "malformed quiz": (
+        "why_autodiff.md",
+        "  correct: [1, 2, 3]",
+        "  correct: [1, 2, 7]",
+        r"book/why_autodiff\.md:{line}:.*malformed quiz: question 3: correct option 7 is out "
+        "of range",
+    ),
+    "bad video timestamp": (
+        "lecture.md",
+        "224 PyTorch tensor",
+        "24 PyTorch tensor",
+        r"book/lecture\.md:{line}:.*video: chapter at 24 s comes before the previous one",
+    ),
+    "broken cross-reference": (
+        "why_autodiff.md",
+        "{doc}`chain_rule`",
+        "{doc}`chain_rules`",
+        r"book/why_autodiff\.md:({line_before}|{line}):.*unknown document: 'chain_rules'",
+    ),
+    "invalid front matter": (
+        "vectors_matrices.md",
+        "kernelspec:",
+        "kernelspec: [unclosed\n",
+        r"book/vectors_matrices\.md:1:.*Malformed YAML",
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("chapter", "old", "new", "message"), ONE_EDIT_ERRORS.values(), ids=list(ONE_EDIT_ERRORS)
+)
+def test_a_bad_edit_stops_the_build_naming_the_file_and_line(tmp_path, chapter, old, new, message):
+    result, line, output = build_with_change(tmp_path, chapter, old, new)
     assert result.returncode != 0
-    assert re.search(
-        rf"book/why_autodiff\.md:{line}:.*malformed quiz: question 3: correct option 7 "
-        "is out of range",
-        output,
-    ), output[-3000:]
-
-
-def test_a_bad_video_timestamp_names_the_page_and_line(tmp_path):
-    result, line, output = build_with_change(
-        tmp_path, "lecture.md", "224 PyTorch tensor", "24 PyTorch tensor"
-    )
-    assert result.returncode != 0
-    assert re.search(
-        rf"book/lecture\.md:{line}:.*video: chapter at 24 s comes before the previous one", output
-    ), output[-3000:]
-
-
-def test_a_broken_cross_reference_names_the_chapter_and_line(tmp_path):
-    result, line, output = build_with_change(
-        tmp_path, "why_autodiff.md", "{doc}`chain_rule`", "{doc}`chain_rules`"
-    )
-    assert result.returncode != 0
-    # Sphinx names the line where the paragraph holding the reference starts.
-    assert re.search(
-        rf"book/why_autodiff\.md:({line - 1}|{line}):.*unknown document: 'chain_rules'", output
-    ), output[-3000:]
-
-
-def test_invalid_yaml_front_matter_names_the_chapter(tmp_path):
-    result, _, output = build_with_change(
-        tmp_path, "vectors_matrices.md", "kernelspec:", "kernelspec: [unclosed\n"
-    )
-    assert result.returncode != 0
-    assert re.search(r"book/vectors_matrices\.md:1:.*Malformed YAML", output), output[-3000:]
+    pattern = message.replace("{line_before}", str(line - 1)).replace("{line}", str(line))
+    assert re.search(pattern, output), output[-3000:]
