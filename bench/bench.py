@@ -19,19 +19,15 @@ Sections (all by default, or pick with --only):
 from __future__ import annotations
 
 import argparse
-import contextlib
 import gzip
-import http.server
 import json
 import os
 import platform
 import re
 import shutil
-import socketserver
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
@@ -42,8 +38,9 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from course_ext.site import pages_url  # noqa: E402
+from course_ext.toc_check import toc_entries  # noqa: E402
 from tools.browser import BROWSER_FLAGS, chromium_path  # noqa: E402
+from tools.site_server import COMPRESSIBLE, serve  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 # What the text-only and code edits change: one chapter, one paragraph or one cell.
@@ -53,15 +50,11 @@ LIGHTHOUSE_PAGES = {
     "lesson": "book/autograd_basics.html",
     "lecture": "book/lecture.html",
 }
-# GitHub Pages compresses these; images and fonts are sent as they are.
-COMPRESSIBLE = re.compile(r"text/|javascript|json|svg|xml|font/ttf|opentype")
 
 
 def chapters() -> list[Path]:
     """The toc's chapters that have code cells, in toc order."""
-    toc = (ROOT / "_toc.yml").read_text(encoding="utf-8")
-    files = re.findall(r"file:\s*(\S+)", toc)
-    paths = [ROOT / f"{name}.md" for name in files]
+    paths = [ROOT / f"{name}.md" for name in toc_entries(ROOT / "_toc.yml")]
     return [p for p in paths if "```{code-cell}" in p.read_text(encoding="utf-8")]
 
 
@@ -196,50 +189,6 @@ def measure_builds(scratch: Path, floor: dict | None) -> dict:
 # --- pages ------------------------------------------------------------------------------
 
 
-@contextlib.contextmanager
-def serve(site: Path, prefix: str):
-    """Serve `site` under `/prefix/` on localhost, as GitHub Pages does."""
-    root = Path(tempfile.mkdtemp())
-    (root / prefix).symlink_to(site.resolve(), target_is_directory=True)
-    handler = partial(QuietHandler, directory=str(root))
-    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler) as server:
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        try:
-            yield f"http://127.0.0.1:{server.server_address[1]}/{prefix}/"
-        finally:
-            server.shutdown()
-            shutil.rmtree(root)
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves text gzip-compressed, as GitHub Pages does, so Lighthouse sees real sizes."""
-
-    def do_GET(self):
-        path = Path(self.translate_path(self.path))
-        if path.is_dir():
-            path = path / "index.html"
-        kind = self.guess_type(str(path))
-        accepts_gzip = "gzip" in self.headers.get("Accept-Encoding", "")
-        if not (path.is_file() and accepts_gzip and COMPRESSIBLE.search(kind)):
-            return super().do_GET()
-        body = gzip.compress(path.read_bytes(), 6)
-        self.send_response(200)
-        self.send_header("Content-Type", kind)
-        self.send_header("Content-Encoding", "gzip")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-
-def _site_prefix() -> str:
-    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
-    return pages_url(config["repository"]["url"]).rstrip("/").rsplit("/", 1)[-1]
-
-
 def _chromium() -> str:
     path = chromium_path()
     if not path:
@@ -277,8 +226,7 @@ def _page_weight(browser, url: str) -> dict:
 
 
 def pages_of(site: Path) -> list[str]:
-    toc = (ROOT / "_toc.yml").read_text(encoding="utf-8")
-    names = re.findall(r"(?:file|root):\s*(\S+)", toc)
+    names = toc_entries(ROOT / "_toc.yml")
     return [f"{name}.html" for name in names if (site / f"{name}.html").is_file()]
 
 
@@ -286,10 +234,10 @@ def measure_site(site: Path) -> dict:
     from playwright.sync_api import sync_playwright
 
     results = {}
-    with serve(site, _site_prefix()) as url, sync_playwright() as playwright:
+    with serve(site) as url, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=_chromium(), args=BROWSER_FLAGS)
         for name in pages_of(site):
-            results[name] = _page_weight(browser, url + name)
+            results[name] = _page_weight(browser, f"{url}/{name}")
         browser.close()
     return results
 
@@ -390,10 +338,10 @@ def measure_lighthouse(runs: int) -> dict:
     if not lighthouse.exists():
         sys.exit("bench: Lighthouse is not installed (make bench installs it)")
     results = {}
-    with serve(ROOT / "_build" / "html", _site_prefix()) as url:
+    with serve(ROOT / "_build" / "html") as url:
         for label, page in LIGHTHOUSE_PAGES.items():
             reports = sorted(
-                (_lighthouse_once(lighthouse, url + page) for _ in range(runs)),
+                (_lighthouse_once(lighthouse, f"{url}/{page}") for _ in range(runs)),
                 key=lambda scores: scores["performance"],
             )
             scores = reports[len(reports) // 2]

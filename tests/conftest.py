@@ -6,21 +6,15 @@ chapters executed). A missing build or browser is a failure, never a skip.
 
 from __future__ import annotations
 
-import contextlib
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
-import yaml
 
-from course_ext.site import pages_url
 from tools.browser import BROWSER_FLAGS, chromium_path
+from tools.site_server import serve
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "_build" / "html"
@@ -33,61 +27,11 @@ def site() -> Path:
     return SITE
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def site_path_prefix() -> str:
-    """The path GitHub Pages serves the site under, e.g. `/autograd-course/`."""
-    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
-    return urlparse(pages_url(config["repository"]["url"])).path
-
-
 @pytest.fixture(scope="session")
-def base_url(site: Path, tmp_path_factory):
-    """Serve the built site on localhost under its Pages path, and always stop the server.
-
-    Serving under the same path as GitHub Pages lets the 404 page's absolute links resolve.
-    """
-    root = tmp_path_factory.mktemp("pages")
-    prefix = site_path_prefix().strip("/")
-    mount = root / prefix if prefix else root
-    if prefix:
-        mount.parent.mkdir(parents=True, exist_ok=True)
-        mount.symlink_to(site, target_is_directory=True)
-    else:
-        root = site
-    port = _free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "http.server",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--directory",
-            str(root),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}" + (f"/{prefix}" if prefix else "")
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            with contextlib.suppress(OSError):
-                urllib.request.urlopen(url, timeout=1).close()
-                break
-            if time.monotonic() > deadline or server.poll() is not None:
-                pytest.fail("the local server for _build/html did not start")
-            time.sleep(0.1)
+def base_url(site: Path):
+    """The built site on localhost, under its GitHub Pages path (tools/site_server.py)."""
+    with serve(site) as url:
         yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def find_chromium() -> str:

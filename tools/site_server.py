@@ -1,0 +1,75 @@
+"""Serve the built site on localhost the way GitHub Pages does, for the tests and bench/.
+
+Under its Pages path (`/<repo>/`, from the repository URL in `_config.yml`), so that
+absolute links such as the 404 page's resolve; and with text gzip-compressed, as Pages
+sends it, so Lighthouse and the page-weight figures see the bytes a learner downloads.
+http.server has the rest; only the compression is ours.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import http.server
+import re
+import shutil
+import socketserver
+import tempfile
+import threading
+from collections.abc import Iterator
+from functools import partial
+from pathlib import Path
+from urllib.parse import urlparse
+
+import yaml
+
+from course_ext.site import pages_url
+
+ROOT = Path(__file__).resolve().parent.parent
+# GitHub Pages compresses these; images and fonts are sent as they are.
+COMPRESSIBLE = re.compile(r"text/|javascript|json|svg|xml|font/ttf|opentype")
+
+
+def site_path_prefix() -> str:
+    """The path GitHub Pages serves the site under, e.g. `/autograd-course/`."""
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    return urlparse(pages_url(config["repository"]["url"])).path
+
+
+class PagesHandler(http.server.SimpleHTTPRequestHandler):
+    def do_GET(self):
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        kind = self.guess_type(str(path))
+        accepts_gzip = "gzip" in self.headers.get("Accept-Encoding", "")
+        if not (path.is_file() and accepts_gzip and COMPRESSIBLE.search(kind)):
+            return super().do_GET()
+        body = gzip.compress(path.read_bytes(), 6)
+        self.send_response(200)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@contextlib.contextmanager
+def serve(site: Path) -> Iterator[str]:
+    """Serve `site` until the block ends; yields its URL, without a trailing slash."""
+    prefix = site_path_prefix().strip("/")
+    root = Path(tempfile.mkdtemp())
+    if prefix:
+        (root / prefix).symlink_to(site.resolve(), target_is_directory=True)
+    handler = partial(PagesHandler, directory=str(root if prefix else site.resolve()))
+    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler) as server:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            port = server.server_address[1]
+            yield f"http://127.0.0.1:{port}" + (f"/{prefix}" if prefix else "")
+        finally:
+            server.shutdown()
+            shutil.rmtree(root)
