@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from bs4 import BeautifulSoup
 from fontTools.ttLib import TTFont
+from sphinx.errors import ExtensionError
 
 from course_ext.light_pages import (
     ICON_RULE,
     characters_in_stylesheets,
     icon_codepoints,
     icons_named,
+    lighten_icons,
 )
 
 WEBFONTS = Path("_static", "vendor", "fontawesome", "webfonts")
@@ -96,6 +99,22 @@ def test_icon_table_and_stylesheet_characters_are_read_from_css(tmp_path):
     # Characters of the icon table are not counted; the others are, escaped or not.
     assert characters_in_stylesheets(tmp_path) == {0xF05A, 0xF107}
     assert re.sub(ICON_RULE, "", css).startswith("html{")
+
+
+def test_an_icon_the_stylesheet_does_not_define_stops_the_build(tmp_path):
+    styles = tmp_path / "_static" / "styles"
+    styles.mkdir(parents=True)
+    (styles / "pydata-sphinx-theme.css").write_text('.fa-bars:before{content:"\\f0c9"}')
+    (tmp_path / "_static" / "scripts").mkdir()
+    page = '<i class="fa-solid fa-bars"></i> <i class="fa-solid fa-barz"></i>'  # a typo
+    (tmp_path / "page.html").write_text(page)
+    app = SimpleNamespace(
+        outdir=str(tmp_path),
+        builder=SimpleNamespace(format="html"),
+        config=SimpleNamespace(course_light_pages=True),
+    )
+    with pytest.raises(ExtensionError, match="not defined by the theme's stylesheet: fa-barz"):
+        lighten_icons(app, None)
 
 
 @pytest.mark.slow
