@@ -1,7 +1,7 @@
 # The commands people type. Each one creates .venv and installs pinned packages as needed.
 #   make book    build the site into _build/html (executes the chapters, cached)
 #   make test    build the site, then run every test (browser tests included)
-#   make serve   live preview on http://127.0.0.1:8000 that rebuilds on save
+#   make serve   live preview on http://127.0.0.1:8000 that rebuilds on save (SERVE_PORT=...)
 #   make lint    the pre-commit hooks on every file
 #   make new-chapter NAME="..."   a new chapter from the template, added to _toc.yml
 #   make bench   time cold and incremental builds, weigh the pages, run Lighthouse
@@ -15,6 +15,7 @@ BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 # -W: warnings are errors; -n: every reference must resolve; --keep-going: list them all.
 JB_FLAGS := -W -n --keep-going
+SERVE_PORT ?= 8000
 
 .PHONY: book test test-fast bench serve clean lock lint hooks new-chapter
 
@@ -63,7 +64,7 @@ serve: $(VENV)/.dev-deps
 	tools/system_deps.sh graphviz
 	# sphinx-autobuild needs a conf.py: Jupyter Book writes one from _config.yml (git-ignored).
 	$(BIN)/jupyter-book config sphinx .
-	$(BIN)/sphinx-autobuild . _build/html --host 127.0.0.1 --port 8000 \
+	$(BIN)/sphinx-autobuild . _build/html --host 127.0.0.1 --port $(SERVE_PORT) \
 	  --watch _config.yml --watch _toc.yml --ignore "*/_build/*" --ignore "*/.venv/*" \
 	  --ignore "*/.git/*" --ignore "*/conf.py"
 

@@ -38,7 +38,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from course_ext.toc_check import toc_entries  # noqa: E402
+from course_ext.toc_check import lessons, toc_entries  # noqa: E402
 from tools.browser import BROWSER_FLAGS, chromium_path  # noqa: E402
 from tools.site_server import COMPRESSIBLE, serve  # noqa: E402
 
@@ -53,9 +53,8 @@ LIGHTHOUSE_PAGES = {
 
 
 def chapters() -> list[Path]:
-    """The toc's chapters that have code cells, in toc order."""
-    paths = [ROOT / f"{name}.md" for name in toc_entries(ROOT / "_toc.yml")]
-    return [p for p in paths if "```{code-cell}" in p.read_text(encoding="utf-8")]
+    """The lessons (the toc's executable chapters), in toc order."""
+    return [ROOT / f"{name}.md" for name in lessons(ROOT)]
 
 
 # --- floor ------------------------------------------------------------------------------

@@ -1,28 +1,56 @@
 """Sphinx extensions of the course, one module per capability.
 
 Jupyter Book loads this package through `sphinx.local_extensions` in `_config.yml`;
-`setup` calls the `setup_<capability>(app)` of each module.
+`setup` checks the stack it was written for, then calls the `setup_<capability>(app)` of
+each module.
 """
 
 from __future__ import annotations
 
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+import sphinx
 from sphinx.application import Sphinx
+from sphinx.errors import ExtensionError
 
+from .colab import setup_colab
+from .config import setup_config
 from .light_pages import setup_light_pages
-from .notebooks import setup_notebooks
 from .parallel_execution import setup_parallel_execution
 from .quiz import setup_quiz
-from .site import setup_site
+from .sitemap import setup_sitemap
 from .stock_fixes import setup_stock_fixes
 from .toc_check import setup_toc_check
 from .video import setup_video
 
-__version__ = "0.1.0"
 # Bump when a node's attributes or the pages' markup change, so Sphinx re-reads and rewrites
 # every page built by an older version.
-ENV_VERSION = 4
+ENV_VERSION = 5
+# The stack the extensions are written and tested for (DESIGN.md): Jupyter Book 1, Sphinx 7.
+SUPPORTED = {"jupyter-book": "1.", "sphinx": "7."}
+
+
+def check_stack(versions: dict[str, str | None]) -> None:
+    """Stop at once, in words, on a stack the extensions were not written for."""
+    wrong = [
+        f"{name} {found or 'is not installed'}"
+        for name, found in versions.items()
+        if not (found or "").startswith(SUPPORTED[name])
+    ]
+    if wrong:
+        expected = ", ".join(f"{name} {major}x" for name, major in SUPPORTED.items())
+        raise ExtensionError(
+            f"course_ext needs {expected}; found {', '.join(wrong)}. "
+            "Install the pinned versions: make book (or pip install -r requirements.txt)."
+        )
+
+
+def installed(name: str) -> str | None:
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return None
 
 
 def _static_path(app: Sphinx) -> None:
@@ -32,17 +60,18 @@ def _static_path(app: Sphinx) -> None:
 
 
 def setup(app: Sphinx) -> dict:
+    check_stack({"jupyter-book": installed("jupyter-book"), "sphinx": sphinx.__version__})
     app.connect("builder-inited", _static_path)
-    setup_site(app)
+    setup_config(app)
+    setup_sitemap(app)
     setup_quiz(app)
-    setup_notebooks(app)
+    setup_colab(app)
     setup_video(app)
     setup_stock_fixes(app)
     setup_toc_check(app)
     setup_parallel_execution(app)
     setup_light_pages(app)
     return {
-        "version": __version__,
         "env_version": ENV_VERSION,
         "parallel_read_safe": True,
         "parallel_write_safe": True,

@@ -41,6 +41,10 @@ logger = logging.getLogger(__name__)
 
 WEBFONTS = Path("_static", "vendor", "fontawesome", "webfonts")
 STYLESHEET = Path("_static", "styles", "pydata-sphinx-theme.css")
+FONTAWESOME_JS = Path("_static", "scripts", "fontawesome.js")
+# The files above are those of pydata-sphinx-theme, which sphinx-book-theme builds on.
+THEMES = {"sphinx_book_theme", "pydata_sphinx_theme"}
+THEME_CHECKED = "pydata-sphinx-theme 0.17.1 (under sphinx-book-theme 1.3.0)"
 # Classes that are not icons: styles, and Font Awesome's sizes, widths, animations, stacks.
 NOT_ICONS = {
     "fa-solid",
@@ -113,9 +117,17 @@ def lighten_icons(app: Sphinx, exception: Exception | None) -> None:
     if exception or app.builder.format != "html" or not app.config.course_light_pages:
         return
     outdir = Path(app.outdir)
-    stylesheet = outdir / STYLESHEET
-    if not stylesheet.is_file():  # not the pydata-sphinx-theme family
+    if app.config.html_theme not in THEMES:
+        logger.info(f"course_ext.light_pages: nothing to lighten in {app.config.html_theme}")
         return
+    missing = [str(p) for p in (STYLESHEET, WEBFONTS, FONTAWESOME_JS) if not (outdir / p).exists()]
+    if missing:
+        raise ExtensionError(
+            f"course_ext.light_pages: the theme no longer ships {', '.join(missing)} "
+            f"(checked against {THEME_CHECKED}): update course_ext/light_pages.py, or set "
+            "course_light_pages: false"
+        )
+    stylesheet = outdir / STYLESHEET
     css = stylesheet.read_text(encoding="utf-8")
     table = icon_codepoints(css)
     named = icons_named(outdir)
@@ -134,7 +146,7 @@ def lighten_icons(app: Sphinx, exception: Exception | None) -> None:
     codepoints |= characters_in_stylesheets(outdir)
     for font in sorted((outdir / WEBFONTS).glob("*.woff2")):
         subset_font(font, codepoints)
-    (outdir / "_static" / "scripts" / "fontawesome.js").write_text(EMPTY_SCRIPT, encoding="utf-8")
+    (outdir / FONTAWESOME_JS).write_text(EMPTY_SCRIPT, encoding="utf-8")
     logger.info(f"course_ext.light_pages: icon fonts cut to {len(codepoints)} glyphs")
 
 
@@ -218,7 +230,6 @@ def _templates(app: Sphinx, config) -> None:
 
 
 def setup_light_pages(app: Sphinx) -> None:
-    app.add_config_value("course_light_pages", True, "html", types=[bool])
     app.connect("config-inited", _templates)
     # The MathJax files of sphinx-mathjax-offline (a data package here, not an extension).
     app.config.mathjax_path = "mathjax/tex-chtml.js"

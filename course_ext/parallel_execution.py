@@ -18,8 +18,11 @@ calls jupyter-cache's parallel execution.
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
+import time
+from functools import partial
 from pathlib import Path
 
 from jupyter_cache import get_cache
@@ -87,18 +90,46 @@ def execute_in_parallel(app: Sphinx, env: BuildEnvironment, docnames: list[str])
     # Each kernel gets its share of the cores: PyTorch's threads, one set per kernel,
     # would otherwise outnumber the cores and slow every chapter down.
     threads = str(max(1, cores // processes))
+    timings, failed = [], []
     with multiprocessing.Pool(processes, _share_cores, (threads,)) as pool:
-        results = list(pool.imap_unordered(worker, jobs, chunksize=1))
-    failed = [Path(uri).name for status, uri in results if status != 0]
+        results = pool.imap_unordered(partial(_timed, worker), jobs, chunksize=1)
+        for done, (status, uri, seconds) in enumerate(results, 1):
+            name = Path(uri).relative_to(app.srcdir).as_posix()
+            verdict = "done" if status == 0 else "FAILED (myst-nb reports it below)"
+            logger.info(f"  [{done}/{len(jobs)}] {name}: {verdict} in {seconds:.1f} s")
+            timings.append((seconds, name))
+            if status != 0:
+                failed.append(name)
+    slowest = ", ".join(f"{name} {seconds:.1f} s" for seconds, name in sorted(timings)[::-1][:3])
+    logger.info(f"slowest chapters: {slowest}")
     if failed:
         logger.info(f"failed in parallel, left for myst-nb to report: {', '.join(failed)}")
+
+
+def _timed(worker, job: ProcessData) -> tuple[int, str, float]:
+    start = time.perf_counter()
+    status, uri = worker(job)
+    return status, uri, time.perf_counter() - start
 
 
 def _share_cores(threads: str) -> None:
     os.environ["OMP_NUM_THREADS"] = threads  # inherited by the kernels this process starts
 
 
+def quiet_kernels(app: Sphinx) -> None:
+    """Kernels of the build log errors only: ipykernel 7 warns, once per kernel started, that
+    its local TCP connection is not encrypted, which buries the build's own lines.
+
+    The kernels (started by this module's pool and by myst-nb) inherit IPYTHONDIR, whose
+    profile sets nothing else; cell outputs, warnings included, are not affected.
+    """
+    profile = Path(app.outdir).parent / ".ipython" / "profile_default"
+    profile.mkdir(parents=True, exist_ok=True)
+    config = {"IPKernelApp": {"log_level": "ERROR"}}
+    (profile / "ipython_kernel_config.json").write_text(json.dumps(config), encoding="utf-8")
+    os.environ["IPYTHONDIR"] = str(profile.parent)
+
+
 def setup_parallel_execution(app: Sphinx) -> None:
-    # Off only to compare with a serial build (bench/) or to debug the executor.
-    app.add_config_value("course_parallel_execution", True, "", types=[bool])
+    app.connect("builder-inited", quiet_kernels)
     app.connect("env-before-read-docs", execute_in_parallel)

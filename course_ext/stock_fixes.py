@@ -7,7 +7,8 @@
 - myst-nb's `nb_merge_streams` strips every chunk of a stream and appends a newline, so
   the same prints render with or without a blank line depending on where the kernel
   happened to split its output: two builds differed. Chunks are concatenated exactly
-  first (a one-line patch of myst-nb's renderer; remove it when myst-nb merges exactly).
+  first (a one-line patch of myst-nb's renderer, checked against MYST_NB_CHECKED; remove it
+  when myst-nb merges exactly; tests/test_course_ext.py has its canary).
 - pydata-sphinx-theme logs "Got invalid theme mode" when the template variable
   `default_mode` is unset; "auto" (follow the reader's system) keeps the console clean.
 """
@@ -19,6 +20,7 @@ import copy
 import myst_nb.core.render
 from sphinx.application import Sphinx
 
+MYST_NB_CHECKED = "1.4.0"
 _myst_nb_coalesce = myst_nb.core.render.coalesce_streams
 
 

@@ -29,6 +29,30 @@ def toc_entries(toc_path: Path) -> dict[str, int]:
     return entries
 
 
+def lessons(root: Path, toc_name: str = "_toc.yml") -> list[str]:
+    """The executable chapters (a `kernelspec` in their front matter), in toc order.
+
+    The one list of lessons: the tests and the benchmark read it, so a chapter added to
+    `_toc.yml` (by `make new-chapter`, say) is tested with no other edit.
+    """
+    found = []
+    for entry in toc_entries(root / toc_name):
+        stem = entry.rsplit(".", 1)[0] if entry.endswith(CHAPTER_SUFFIXES) else entry
+        path = root / f"{stem}.md"
+        if path.is_file() and "\nkernelspec:" in front_matter(path):
+            found.append(stem)
+    return found
+
+
+def front_matter(path: Path) -> str:
+    """The YAML block between the `---` lines at the top of a markdown file ('' if none)."""
+    text = path.read_text(encoding="utf-8")
+    if not text.startswith("---\n"):
+        return ""
+    end = text.find("\n---", 4)
+    return "\n" + text[4:end] if end > 0 else ""
+
+
 def chapter_files(srcdir: Path, book_dir: str) -> list[str]:
     """Docnames of the chapters: markdown/notebooks in book/, skipping _static and _partials."""
     found = []
@@ -74,5 +98,4 @@ def _check(app: Sphinx, config: Config) -> None:
 
 
 def setup_toc_check(app: Sphinx) -> None:
-    app.add_config_value("course_book_dir", "book", "env", types=[str])
     app.connect("config-inited", _check, priority=600)

@@ -13,11 +13,18 @@ from pathlib import Path
 
 import pytest
 
+from course_ext.config import book_identity
+from course_ext.toc_check import lessons
 from tools.browser import BROWSER_FLAGS, chromium_path
 from tools.site_server import serve
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "_build" / "html"
+# The lessons, by file name in book/, in toc order: `_toc.yml` is the one list of them.
+LESSONS = [docname.removeprefix("book/") for docname in lessons(ROOT)]
+# Where the site, its Colab notebooks and its Pages path live: from `_config.yml`, as the
+# build derives them, so a fork that changes the repository URL stays green.
+IDENTITY = book_identity(ROOT)
 
 
 @pytest.fixture(scope="session")
@@ -30,7 +37,7 @@ def site() -> Path:
 @pytest.fixture(scope="session")
 def base_url(site: Path):
     """The built site on localhost, under its GitHub Pages path (tools/site_server.py)."""
-    with serve(site) as url:
+    with serve(site, ROOT) as url:
         yield url
 
 
@@ -67,9 +74,27 @@ def html_pages(site: Path) -> list[str]:
     return pages
 
 
-def copy_book(destination: Path, with_cache: bool = True) -> Path:
+BOOK_FILES = ["_config.yml", "_toc.yml", "book", "course_ext"]
+# What else a copy needs to run the README's commands and the test suite on itself.
+REPOSITORY_FILES = [
+    *BOOK_FILES,
+    "tests",
+    "tools",
+    ".github",
+    ".ci",
+    "Makefile",
+    "pyproject.toml",
+    "requirements.txt",
+    "requirements-dev.txt",
+    "constraints.txt",
+    "README.md",
+    "CONTRIBUTING.md",
+]
+
+
+def copy_book(destination: Path, with_cache: bool = True, files=BOOK_FILES) -> Path:
     """Copy the sources of the book (and its execution cache) to build a variant of it."""
-    for name in ["_config.yml", "_toc.yml", "book", "course_ext"]:
+    for name in files:
         source = ROOT / name
         if source.is_dir():
             shutil.copytree(
@@ -81,6 +106,26 @@ def copy_book(destination: Path, with_cache: bool = True) -> Path:
     if with_cache and cache.is_dir():
         shutil.copytree(cache, destination / "_build" / ".jupyter_cache")
     return destination
+
+
+def copy_repository(destination: Path) -> Path:
+    """A copy that can run `make` and pytest on itself, sharing this tree's venv and npm
+    packages (installed already), with the execution cache so only what changed runs."""
+    copy_book(destination, files=REPOSITORY_FILES)
+    for shared in [".venv", "node_modules"]:
+        if (ROOT / shared).exists():
+            (destination / shared).symlink_to(ROOT / shared, target_is_directory=True)
+    return destination
+
+
+def run_tests_in(copy: Path, *arguments: str) -> subprocess.CompletedProcess:
+    """Run this suite's tests on a copy of the repository, against the copy's own build."""
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *arguments]
+    return subprocess.run(command, cwd=copy, capture_output=True, text=True, check=False)
+
+
+# Make targets run in a copy without reinstalling: its venv is this tree's, already set up.
+MAKE_IN_COPY = ["make", "--no-print-directory", "-o", ".venv/.book-deps", "-o", ".venv/.dev-deps"]
 
 
 SMALL_PROJECT_CONF = """

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import shutil
+import signal
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ROOT, build_book, copy_book
+from conftest import MAKE_IN_COPY, ROOT, build_book, copy_repository, run_tests_in
 
 
 def load_tool(name: str):
@@ -20,26 +25,90 @@ def load_tool(name: str):
 
 
 @pytest.mark.slow
-def test_a_new_chapter_builds_and_passes_as_created(tmp_path):
-    book = copy_book(tmp_path)
-    shutil.copytree(ROOT / "tools", tmp_path / "tools")
-    created = load_tool("new_chapter").create("Second-order derivatives", root=book)
-    assert created == book / "book" / "second_order_derivatives.md"
-    assert (
-        (book / "_toc.yml")
-        .read_text(encoding="utf-8")
-        .rstrip()
-        .endswith("- file: book/second_order_derivatives")
+def test_after_make_new_chapter_the_suite_passes_with_no_other_edit(tmp_path):
+    """CONTRIBUTING's promise, on a copy: `make new-chapter`, build, and the lesson tests
+    (which read the lessons from _toc.yml) take the new chapter in and pass."""
+    copy = copy_repository(tmp_path)
+    made = subprocess.run(
+        [*MAKE_IN_COPY, "new-chapter", "NAME=Probe"], cwd=copy, capture_output=True, text=True
     )
-    result = build_book(book)
+    assert made.returncode == 0, made.stdout + made.stderr
+    assert (copy / "book" / "probe.md").is_file()
+    toc = (copy / "_toc.yml").read_text(encoding="utf-8")
+    assert toc.rstrip().endswith("- file: book/probe")
+
+    result = build_book(copy)
     assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
-    page = book / "_build" / "html" / "book" / "second_order_derivatives.html"
+    page = copy / "_build" / "html" / "book" / "probe.html"
     soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
-    assert soup.h1.get_text().startswith("Second-order derivatives")
-    outputs = " ".join(o.get_text() for o in soup.select(".cell_output"))
-    assert "x.grad = 6.0" in outputs and "Correct: 3 x^2 = 12 at x = 2." in outputs
-    assert 4 <= len(soup.select(".agq-quiz fieldset")) <= 8
+    assert soup.h1.get_text().startswith("Probe")
     assert "assert x.grad.item() == 6.0" not in page.read_text(encoding="utf-8")
+
+    fast = run_tests_in(
+        copy,
+        "-m",
+        "not slow",
+        "tests/test_lessons.py",
+        "tests/test_notebooks.py",
+        "tests/test_dependencies.py",
+        "tests/test_site.py",
+    )
+    assert fast.returncode == 0, fast.stdout[-3000:]
+    # The new lesson is among those tested, and its slow checks pass too.
+    probe = run_tests_in(
+        copy,
+        "tests/test_lessons.py::test_lesson_outputs_hold_its_key_results[probe]",
+        "tests/test_notebooks.py::test_notebook_runs_top_to_bottom_alone[probe]",
+        "tests/test_quiz_browser.py::test_every_lesson_ends_with_a_quiz_of_four_to_eight_questions[probe]",
+    )
+    assert probe.returncode == 0 and "3 passed" in probe.stdout, probe.stdout[-3000:]
+
+
+@pytest.mark.slow
+def test_make_serve_serves_the_book_and_rebuilds_after_an_edit(tmp_path):
+    copy = copy_repository(tmp_path)
+    with socket.socket() as probe:  # a free port
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [*MAKE_IN_COPY, "serve", f"SERVE_PORT={port}"],
+        cwd=copy,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,  # its own process group: make, sphinx-autobuild, kernels
+    )
+    url = f"http://127.0.0.1:{port}/book/intro.html"
+    try:
+        first = wait_for_page(url, lambda text: "<h1" in text, server)
+        assert "Autograd" in first
+        edit = copy / "book" / "intro.md"
+        edit.write_text(
+            edit.read_text(encoding="utf-8").replace("\n\n", "\n\nServed fresh.\n\n", 1),
+            encoding="utf-8",
+        )
+        assert "Served fresh." in wait_for_page(url, lambda text: "Served fresh." in text, server)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        output = server.communicate(timeout=60)[0]
+    assert "Serving on http://127.0.0.1" in output, output[-2000:]
+
+
+def wait_for_page(url: str, ready, server: subprocess.Popen, limit: float = 300) -> str:
+    """The page's text once `ready(text)` holds; fails if the server stops first."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            pytest.fail(f"make serve stopped: {server.stdout.read()[-2000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                text = response.read().decode("utf-8")
+            if ready(text):
+                return text
+        except OSError:
+            pass
+        time.sleep(1)
+    pytest.fail(f"{url} did not get ready within {limit} s")
 
 
 def test_new_chapter_refuses_to_overwrite(tmp_path):

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
+from bs4 import BeautifulSoup
+from conftest import ROOT
 from sphinx.errors import ConfigError
 
-from course_ext.site import pages_url
+from course_ext.config import pages_url
 from course_ext.toc_check import check_toc
 
 
@@ -90,3 +95,72 @@ def test_stream_chunks_merge_the_same_however_the_kernel_split_them():
     three = exact_coalesce_streams(stdout("a = 1\n", "b = 2\n"))
     assert one == two == three
     assert [o["text"] for o in one] == ["a = 1\nb = 2\n"]
+
+
+CANARY_CONF = """
+extensions = ["myst_nb", "course_ext"]
+nb_execution_mode = "off"
+nb_merge_streams = True
+html_theme = "basic"
+exclude_patterns = ["_build"]
+"""
+
+
+def test_canary_the_myst_nb_stream_patch_still_applies(tmp_path):
+    """stock_fixes replaces a function myst-nb looks up at render time (checked against
+    the version in MYST_NB_CHECKED): a real render of chunks split by the kernel must join
+    them exactly. If myst-nb stops calling it, this fails before two builds can differ."""
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+    from course_ext.stock_fixes import MYST_NB_CHECKED
+
+    chunks = ["a = 1", "\nb = 2\n"]
+    cell = new_code_cell("print('a = 1'); print('b = 2')")
+    cell.outputs = [new_output("stream", name="stdout", text=chunk) for chunk in chunks]
+    notebook = new_notebook(
+        cells=[cell],
+        metadata={
+            "kernelspec": {"name": "python3", "display_name": "Python 3"},
+            "language_info": {"name": "python"},
+        },
+    )
+    nbformat.write(notebook, tmp_path / "index.ipynb")
+    (tmp_path / "conf.py").write_text(CANARY_CONF, encoding="utf-8")
+    build = [
+        sys.executable,
+        "-m",
+        "sphinx",
+        "-W",
+        "-q",
+        "-b",
+        "html",
+        tmp_path,
+        tmp_path / "_build",
+    ]
+    # From the repository root, where `course_ext` is importable (python -m adds the cwd).
+    result = subprocess.run(build, cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    html = (tmp_path / "_build" / "index.html").read_text(encoding="utf-8")
+    [output] = BeautifulSoup(html, "html.parser").select(".cell_output pre")
+    assert output.get_text() == "a = 1\nb = 2\n", (
+        f"myst-nb no longer renders streams through the patched coalesce_streams "
+        f"(checked against myst-nb {MYST_NB_CHECKED}): see course_ext/stock_fixes.py"
+    )
+
+
+@pytest.mark.parametrize(
+    ("versions", "named"),
+    [
+        ({"jupyter-book": "2.0.1", "sphinx": "8.2.3"}, "jupyter-book 2.0.1, sphinx 8.2.3"),
+        ({"jupyter-book": None, "sphinx": "7.4.7"}, "jupyter-book is not installed"),
+    ],
+)
+def test_a_stack_the_extensions_were_not_written_for_stops_at_once(versions, named):
+    from sphinx.errors import ExtensionError
+
+    from course_ext import check_stack
+
+    check_stack({"jupyter-book": "1.0.4.post1", "sphinx": "7.4.7"})  # what is pinned: fine
+    with pytest.raises(ExtensionError, match=f"needs jupyter-book 1.x, sphinx 7.x; found {named}"):
+        check_stack(versions)

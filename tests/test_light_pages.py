@@ -8,6 +8,7 @@ stylesheets and one tiny script. The browser test checks that the icons still dr
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -17,14 +18,15 @@ from fontTools.ttLib import TTFont
 from sphinx.errors import ExtensionError
 
 from course_ext.light_pages import (
+    FONTAWESOME_JS,
     ICON_RULE,
+    STYLESHEET,
+    WEBFONTS,
     characters_in_stylesheets,
     icon_codepoints,
     icons_named,
     lighten_icons,
 )
-
-WEBFONTS = Path("_static", "vendor", "fontawesome", "webfonts")
 
 
 def stock_icon_table() -> dict[str, int]:
@@ -101,19 +103,37 @@ def test_icon_table_and_stylesheet_characters_are_read_from_css(tmp_path):
     assert re.sub(ICON_RULE, "", css).startswith("html{")
 
 
-def test_an_icon_the_stylesheet_does_not_define_stops_the_build(tmp_path):
-    styles = tmp_path / "_static" / "styles"
+def stock_output(outdir: Path, page: str) -> SimpleNamespace:
+    """The theme files light_pages edits, in an output folder, and an app that built them."""
+    styles = outdir / "_static" / "styles"
     styles.mkdir(parents=True)
     (styles / "pydata-sphinx-theme.css").write_text('.fa-bars:before{content:"\\f0c9"}')
-    (tmp_path / "_static" / "scripts").mkdir()
-    page = '<i class="fa-solid fa-bars"></i> <i class="fa-solid fa-barz"></i>'  # a typo
-    (tmp_path / "page.html").write_text(page)
-    app = SimpleNamespace(
-        outdir=str(tmp_path),
+    (outdir / "_static" / "scripts").mkdir()
+    (outdir / "_static" / "scripts" / "fontawesome.js").write_text("/* 1.5 MB */")
+    (outdir / WEBFONTS).mkdir(parents=True)
+    (outdir / "page.html").write_text(page)
+    return SimpleNamespace(
+        outdir=str(outdir),
         builder=SimpleNamespace(format="html"),
-        config=SimpleNamespace(course_light_pages=True),
+        config=SimpleNamespace(course_light_pages=True, html_theme="sphinx_book_theme"),
     )
+
+
+def test_an_icon_the_stylesheet_does_not_define_stops_the_build(tmp_path):
+    page = '<i class="fa-solid fa-bars"></i> <i class="fa-solid fa-barz"></i>'  # a typo
+    app = stock_output(tmp_path, page)
     with pytest.raises(ExtensionError, match="not defined by the theme's stylesheet: fa-barz"):
+        lighten_icons(app, None)
+
+
+@pytest.mark.parametrize("gone", [STYLESHEET, FONTAWESOME_JS, WEBFONTS])
+def test_theme_files_that_are_gone_stop_the_build_instead_of_being_skipped(tmp_path, gone):
+    """A theme update that moves what light_pages edits must not ship stock pages silently."""
+    app = stock_output(tmp_path, '<i class="fa-solid fa-bars"></i>')
+    lighten_icons(app, None)  # the stock layout: no error
+    assert (tmp_path / FONTAWESOME_JS).read_text().startswith("/* Icons come from")
+    shutil.rmtree(tmp_path / gone) if (tmp_path / gone).is_dir() else (tmp_path / gone).unlink()
+    with pytest.raises(ExtensionError, match=f"no longer ships {re.escape(str(gone))}"):
         lighten_icons(app, None)
 
 

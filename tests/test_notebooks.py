@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import concurrent.futures
 import re
 from pathlib import Path
 
@@ -11,14 +10,14 @@ import nbformat
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from conftest import ROOT
-from test_lessons import KEY_OUTPUTS
+from conftest import IDENTITY, LESSONS, ROOT
+from test_lessons import EXPECTED_OUTPUTS
 
 from course_ext.notebook_export import ExportError, Site, convert_markdown, quiz_markdown
 
-COLAB = "https://colab.research.google.com/github/your-org/autograd-course/blob/notebooks/"
+# The unit tests of the conversion use a made-up site; the build tests read the real one.
 SITE = Site(
-    base_url="https://your-org.github.io/autograd-course/",
+    base_url="https://example.org/course/",
     title_of=lambda docname: {"book/chain_rule": "The chain rule"}.get(docname, docname),
     docname="book/why_autodiff",
 )
@@ -48,14 +47,14 @@ def test_dropdowns_become_details():
 def test_doc_references_become_links_to_the_site():
     text = "See {doc}`chain_rule` and {doc}`the practical <backprop_practical>`."
     assert convert_markdown(text, SITE) == (
-        "See [The chain rule](https://your-org.github.io/autograd-course/book/chain_rule.html) and "
-        "[the practical](https://your-org.github.io/autograd-course/book/backprop_practical.html)."
+        "See [The chain rule](https://example.org/course/book/chain_rule.html) and "
+        "[the practical](https://example.org/course/book/backprop_practical.html)."
     )
 
 
 def test_relative_images_become_absolute():
     assert convert_markdown("![A graph](_static/g.svg)", SITE) == (
-        "![A graph](https://your-org.github.io/autograd-course/book/_static/g.svg)"
+        "![A graph](https://example.org/course/book/_static/g.svg)"
     )
 
 
@@ -83,7 +82,7 @@ def test_unknown_myst_syntax_is_an_error_not_a_silent_leftover():
 # --- the built site ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("chapter", list(KEY_OUTPUTS))
+@pytest.mark.parametrize("chapter", LESSONS)
 def test_each_lesson_has_one_colab_link_to_its_exported_notebook(site, chapter):
     soup = BeautifulSoup(
         (site / "book" / f"{chapter}.html").read_text(encoding="utf-8"), "html.parser"
@@ -91,7 +90,7 @@ def test_each_lesson_has_one_colab_link_to_its_exported_notebook(site, chapter):
     links = {
         a["href"] for a in soup.find_all("a", href=True) if "colab.research.google.com" in a["href"]
     }
-    assert links == {f"{COLAB}book/{chapter}.ipynb"}
+    assert links == {IDENTITY.colab_url(f"book/{chapter}")}
     assert (site / "_sources" / "book" / f"{chapter}.ipynb").is_file()
     downloads = [
         a["href"]
@@ -111,13 +110,13 @@ def notebook_of(site: Path, chapter: str) -> nbformat.NotebookNode:
     return nbformat.read(site / "_sources" / "book" / f"{chapter}.ipynb", as_version=4)
 
 
-@pytest.mark.parametrize("chapter", list(KEY_OUTPUTS))
+@pytest.mark.parametrize("chapter", LESSONS)
 def test_notebook_is_valid_and_links_back_to_its_page(site, chapter):
     notebook = notebook_of(site, chapter)
     nbformat.validate(notebook)
     first = notebook.cells[0]
     assert first.cell_type == "markdown"
-    assert f"https://your-org.github.io/autograd-course/book/{chapter}.html" in first.source
+    assert IDENTITY.page_url(f"book/{chapter}") in first.source
     for cell in notebook.cells:
         if cell.cell_type == "markdown":
             assert not re.search(r"^(`{3,}|:{3,})\{|\{(doc|ref)\}`", cell.source, re.M), (
@@ -144,20 +143,12 @@ def run(notebook: nbformat.NotebookNode, folder: Path) -> str:
 
 
 @pytest.mark.slow
-def test_every_notebook_runs_top_to_bottom_alone(site, tmp_path_factory):
+@pytest.mark.parametrize("chapter", LESSONS)
+def test_notebook_runs_top_to_bottom_alone(site, tmp_path, chapter):
     """Like Colab: a fresh kernel, a folder outside the repository, nothing of ours importable."""
-
-    def execute(chapter):
-        folder = tmp_path_factory.mktemp(chapter)
-        return chapter, run(notebook_of(site, chapter), folder)
-
-    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
-        results = dict(pool.map(execute, KEY_OUTPUTS))
-    missing = {
-        chapter: [s for s in KEY_OUTPUTS[chapter] if s not in text]
-        for chapter, text in results.items()
-    }
-    assert not any(missing.values()), {c: m for c, m in missing.items() if m}
+    text = run(notebook_of(site, chapter), tmp_path)
+    missing = [s for s in EXPECTED_OUTPUTS.get(chapter, []) if s not in text]
+    assert not missing, f"{chapter}: the notebook's outputs lack {missing}"
 
 
 def test_deploy_publishes_the_notebooks_to_the_branch_colab_opens():
@@ -169,9 +160,7 @@ def test_deploy_publishes_the_notebooks_to_the_branch_colab_opens():
     assert publish["needs"] == "build"
     assert publish["permissions"] == {"contents": "write"}
     script = "\n".join(step.get("run", "") for step in publish["steps"])
-    assert "git push --force" in script and re.search(r"\bnotebooks\s*$", script.strip())
-    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
-    assert COLAB.startswith(
-        "https://colab.research.google.com/github/"
-        + config["repository"]["url"].removeprefix("https://github.com/")
-    )
+    # The branch the Colab links open (course_notebooks_branch) is the one pushed.
+    branch = re.escape(IDENTITY.notebooks_branch)
+    assert "git push --force" in script and re.search(rf"\b{branch}\s*$", script.strip())
+    assert f"--initial-branch={IDENTITY.notebooks_branch}" in script

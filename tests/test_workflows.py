@@ -115,23 +115,57 @@ def test_deploy_happens_only_after_the_tests():
 
 @pytest.mark.parametrize("workflow", ["ci.yml", "deploy.yml"])
 def test_torch_comes_from_the_cpu_index(workflow):
-    for job in load(workflow)["jobs"].values():
-        if any("make test" in step.get("run", "") for step in job.get("steps", [])):
-            assert "download.pytorch.org/whl/cpu" in job["env"]["PIP_EXTRA_INDEX_URL"]
+    testing = [
+        job
+        for job in load(workflow)["jobs"].values()
+        if any("make test" in step.get("run", "") for step in job.get("steps", []))
+    ]
+    assert testing, f"{workflow}: no job runs make test"
+    for job in testing:
+        assert "download.pytorch.org/whl/cpu" in job["env"]["PIP_EXTRA_INDEX_URL"]
 
 
-def test_ci_caches_execution_keyed_on_chapters_and_requirements():
-    steps = load("ci.yml")["jobs"]["test"]["steps"]
-    [cache] = [s for s in steps if "actions/cache" in s.get("uses", "")]
+def cache_steps(workflow: str, job: str) -> list[dict]:
+    steps = load(workflow)["jobs"][job]["steps"]
+    return [s for s in steps if s.get("uses", "").startswith("actions/cache")]
+
+
+def test_ci_caches_execution_keyed_on_requirements_then_chapters():
+    [cache] = cache_steps("ci.yml", "test")
     assert cache["with"]["path"] == "_build/.jupyter_cache"
-    key = cache["with"]["key"]
-    assert "book/**" in key and "requirements.txt" in key and "constraints.txt" in key
+    key, fallback = cache["with"]["key"], cache["with"]["restore-keys"]
+    requirements = "hashFiles('requirements.txt', 'constraints.txt')"
+    assert requirements in key and "hashFiles('book/**')" in key
+    # A fallback that ignored the requirements would reuse outputs of another torch.
+    assert fallback.strip() == key.split("${{ hashFiles('book/**') }}")[0]
+    assert requirements in fallback
 
 
-def test_readme_commands_are_what_ci_runs():
+def test_main_saves_the_execution_cache_pull_requests_restore():
+    [save] = cache_steps("deploy.yml", "build")
+    assert save["uses"].startswith("actions/cache/save@")
+    [restore] = cache_steps("ci.yml", "test")
+    assert save["with"] == {"path": restore["with"]["path"], "key": restore["with"]["key"]}
+    steps = load("deploy.yml")["jobs"]["build"]["steps"]
+    runs = [step.get("run", "") for step in steps]
+    assert steps.index(save) > runs.index("make test"), "the cache is saved before the tests"
+
+
+def test_dependabot_updates_the_actions():
+    config = yaml.safe_load((ROOT / ".github" / "dependabot.yml").read_text(encoding="utf-8"))
+    ecosystems = {u["package-ecosystem"]: u for u in config["updates"]}
+    assert ecosystems["github-actions"]["directory"] == "/"
+
+
+def test_ci_runs_the_readme_commands_in_a_newcomers_order():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert "make book" in readme and "make test" in readme
+    assert readme.index("make book") < readme.index("make test")
     ci_run = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    assert re.search(r"^\s*make test\b", ci_run, re.M), (
-        ".ci/run must call the README's test command"
-    )
+    commands = [
+        line.strip()
+        for line in ci_run.splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
+    # `make book` alone first: its venv has only requirements.txt, as a newcomer's has.
+    makes = [c for c in commands if c.startswith("make ")]
+    assert makes == ["make book", "make test"], commands

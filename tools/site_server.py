@@ -19,21 +19,17 @@ import threading
 from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
-from urllib.parse import urlparse
 
-import yaml
-
-from course_ext.site import pages_url
+from course_ext.config import book_identity
 
 ROOT = Path(__file__).resolve().parent.parent
 # GitHub Pages compresses these; images and fonts are sent as they are.
 COMPRESSIBLE = re.compile(r"text/|javascript|json|svg|xml|font/ttf|opentype")
 
 
-def site_path_prefix() -> str:
+def site_path_prefix(root: Path = ROOT) -> str:
     """The path GitHub Pages serves the site under, e.g. `/autograd-course/`."""
-    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
-    return urlparse(pages_url(config["repository"]["url"])).path
+    return book_identity(root).base_path
 
 
 class PagesHandler(http.server.SimpleHTTPRequestHandler):
@@ -58,9 +54,10 @@ class PagesHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def serve(site: Path) -> Iterator[str]:
-    """Serve `site` until the block ends; yields its URL, without a trailing slash."""
-    prefix = site_path_prefix().strip("/")
+def serve(site: Path, root: Path = ROOT) -> Iterator[str]:
+    """Serve `site`, built from the book at `root`, until the block ends; yields its URL,
+    without a trailing slash."""
+    prefix = site_path_prefix(root).strip("/")
     root = Path(tempfile.mkdtemp())
     if prefix:
         (root / prefix).symlink_to(site.resolve(), target_is_directory=True)

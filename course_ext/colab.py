@@ -4,9 +4,13 @@ sphinx-book-theme's Colab button points at the page's source file, which for a M
 chapter is a .md that Colab cannot open. This module exports every executable chapter
 to a notebook (course_ext/notebook_export.py) at `_sources/<page>.ipynb` in the site,
 which the theme's download menu offers as ".ipynb", and points the Colab button at the
-same notebook on the branch the deploy workflow publishes the notebooks to:
-`https://colab.research.google.com/github/<org>/<repo>/blob/<branch>/<page>.ipynb`.
-Pages without code (no kernelspec) get no launch button from the theme at all.
+same notebook on the branch the deploy workflow publishes the notebooks to
+(`Identity.colab_url`, course_ext/config.py). Pages without code (no kernelspec) get no
+launch button from the theme at all.
+
+The button is found in the theme's `header_buttons` context (checked against
+sphinx-book-theme 1.3.0); a theme that no longer offers it stops the build, and
+tests/test_notebooks.py checks every lesson's one Colab link.
 """
 
 from __future__ import annotations
@@ -19,23 +23,20 @@ from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 from sphinx.util.docutils import SphinxRole
 
+from .config import identity
 from .notebook_export import ExportError, Site, export_chapter
-from .site import pages_url
 
-
-def colab_url(repository_url: str, branch: str, pagename: str) -> str:
-    org, repo = repository_url.rstrip("/").split("/")[-2:]
-    return f"https://colab.research.google.com/github/{org}/{repo}/blob/{branch}/{pagename}.ipynb"
+THEME_CHECKED = "sphinx-book-theme 1.3.0"
 
 
 def _export(app: Sphinx, pagename, templatename, context, doctree) -> None:
     if doctree is None or "kernelspec" not in app.env.metadata.get(pagename, {}):
         return
-    repository_url = app.config.course_repository_url
-    if not repository_url:
+    site_identity = identity(app.config)
+    if site_identity is None:
         return
     site = Site(
-        base_url=pages_url(repository_url),
+        base_url=site_identity.base_url,
         # An unknown page is reported by Sphinx itself (-n); the export just keeps its name.
         title_of=lambda docname: (
             app.env.titles[docname].astext() if docname in app.env.titles else docname
@@ -52,14 +53,21 @@ def _export(app: Sphinx, pagename, templatename, context, doctree) -> None:
     target = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
     target.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(notebook, target)
-    context["ipynb_source"] = f"{pagename}.ipynb"
 
-    branch = app.config.course_notebooks_branch
-    for group in context.get("header_buttons", []):
-        for button in group.get("buttons", []):
-            if button.get("text") == "Colab":
-                button["url"] = colab_url(repository_url, branch, pagename)
-                button["tooltip"] = "Open this lesson as a notebook in Colab"
+    buttons = [
+        button
+        for group in context.get("header_buttons", [])
+        for button in group.get("buttons", [])
+        if button.get("text") == "Colab"
+    ]
+    if not buttons:
+        raise ExtensionError(
+            f"{source.relative_to(app.srcdir)}: the theme made no Colab button to point at "
+            f"the notebook (checked against {THEME_CHECKED}): update course_ext/colab.py"
+        )
+    for button in buttons:
+        button["url"] = site_identity.colab_url(pagename)
+        button["tooltip"] = "Open this lesson as a notebook in Colab"
 
 
 class ColabRole(SphinxRole):
@@ -67,21 +75,20 @@ class ColabRole(SphinxRole):
 
     def run(self):
         docname = self.text.strip().removesuffix(".md")
-        if docname not in self.env.found_docs:
+        site_identity = identity(self.config)
+        if docname not in self.env.found_docs or site_identity is None:
             message = self.inliner.reporter.error(
-                f"colab: no chapter {docname!r} (a path from the root, e.g. book/chain_rule)",
+                f"colab: no chapter {docname!r} (a path from the root, e.g. book/chain_rule)"
+                if site_identity
+                else "colab: the book has no repository.url in _config.yml",
                 line=self.lineno,
             )
             return [self.inliner.problematic(self.rawtext, self.rawtext, message)], [message]
-        url = colab_url(
-            self.config.course_repository_url, self.config.course_notebooks_branch, docname
-        )
-        link = nodes.reference("", "Open in Colab", refuri=url, classes=["agq-colab-link"])
+        link = nodes.reference("", "Open in Colab", refuri=site_identity.colab_url(docname))
         return [link], []
 
 
-def setup_notebooks(app: Sphinx) -> None:
+def setup_colab(app: Sphinx) -> None:
     app.add_role("colab", ColabRole())
-    app.add_config_value("course_notebooks_branch", "notebooks", "html", types=[str])
     # After sphinx-book-theme (priority 501) has built its buttons and copied its notebook.
     app.connect("html-page-context", _export, priority=502)

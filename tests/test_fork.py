@@ -1,0 +1,64 @@
+"""A fork changes one line, `repository.url` in `_config.yml`, and everything follows.
+
+On a copy pointed at another organisation and repository: the Colab links, the Pages path
+the site is served under, the sitemap, the OpenGraph cards and the 404 page all name the
+fork, and the suite's own tests (which read the identity from the configuration) pass.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from bs4 import BeautifulSoup
+from conftest import IDENTITY, LESSONS, build_book, copy_repository, run_tests_in
+
+pytestmark = pytest.mark.slow
+
+FORK = "https://github.com/another-org/another-course"
+
+
+def test_a_fork_that_changes_the_repository_url_stays_green(tmp_path):
+    copy = copy_repository(tmp_path)
+    config = copy / "_config.yml"
+    text = config.read_text(encoding="utf-8")
+    assert IDENTITY.repository_url in text
+    config.write_text(text.replace(IDENTITY.repository_url, FORK), encoding="utf-8")
+
+    result = build_book(copy)
+    assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
+    site = copy / "_build" / "html"
+    base = "https://another-org.github.io/another-course/"
+
+    for chapter in LESSONS:
+        soup = BeautifulSoup((site / "book" / f"{chapter}.html").read_text("utf-8"), "html.parser")
+        colab = {a["href"] for a in soup.find_all("a", href=True) if "colab.research" in a["href"]}
+        assert colab == {
+            "https://colab.research.google.com/github/another-org/another-course/blob/"
+            f"notebooks/book/{chapter}.ipynb"
+        }, chapter
+        assert soup.find("meta", property="og:url")["content"] == f"{base}book/{chapter}.html"
+        source = [a["href"] for a in soup.find_all("a", href=True) if "github.com/" in a["href"]]
+        assert source and all("another-org/another-course" in h for h in source)
+        notebook = (site / "_sources" / "book" / f"{chapter}.ipynb").read_text("utf-8")
+        assert f"{base}book/{chapter}.html" in notebook and IDENTITY.base_url not in notebook
+
+    locations = re.findall(r"<loc>([^<]+)</loc>", (site / "sitemap.xml").read_text("utf-8"))
+    assert locations and all(loc.startswith(base) for loc in locations), locations[:3]
+    missing = BeautifulSoup((site / "404.html").read_text("utf-8"), "html.parser")
+    assets = [e.get("src") or e.get("href") for e in missing.find_all(["script", "link"])]
+    assert any(a and a.startswith("/another-course/_static/") for a in assets), assets
+    for page in site.rglob("*.html"):
+        assert IDENTITY.slug not in page.read_text("utf-8"), f"{page} names the upstream"
+
+    # The suite reads the same identity: served under /another-course/, every page loads.
+    result = run_tests_in(
+        copy,
+        "tests/test_notebooks.py",
+        "tests/test_site.py",
+        "tests/test_lessons.py",
+        "tests/test_browser.py::test_every_page_loads_cleanly",
+        "-k",
+        "not runs_top_to_bottom",  # the notebooks are what the main tree runs already
+    )
+    assert result.returncode == 0, result.stdout[-3000:]
