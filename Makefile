@@ -54,7 +54,7 @@ bench: $(VENV)/.dev-deps
 	tools/system_deps.sh graphviz chromium node
 	$(MAKE) bench/node_modules/.installed
 	$(MAKE) book
-	$(BIN)/python bench/bench.py $(BENCH_ARGS)
+	$(BIN)/python -m bench.bench $(BENCH_ARGS)
 
 bench/node_modules/.installed: bench/package.json bench/package-lock.json
 	npm ci --prefix bench --no-audit --no-fund --silent
@@ -78,7 +78,7 @@ hooks: $(VENV)/.dev-deps
 # make new-chapter NAME="Second-order derivatives"
 new-chapter: $(VENV)/.book-deps
 	@test -n "$(NAME)" || { echo 'usage: make new-chapter NAME="Chapter title"'; exit 2; }
-	$(BIN)/python tools/new_chapter.py "$(NAME)"
+	$(BIN)/python -m tools.new_chapter "$(NAME)"
 
 clean:
 	rm -rf _build

@@ -36,11 +36,12 @@ from pathlib import Path
 
 import yaml
 
+from course_ext.toc_check import lessons, toc_entries
+from tools.browser import BROWSER_FLAGS, chromium_path
+from tools.run_chapter import execute
+from tools.site_server import COMPRESSIBLE, serve
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-from course_ext.toc_check import lessons, toc_entries  # noqa: E402
-from tools.browser import BROWSER_FLAGS, chromium_path  # noqa: E402
-from tools.site_server import COMPRESSIBLE, serve  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 # What the text-only and code edits change: one chapter, one paragraph or one cell.
@@ -61,9 +62,6 @@ def chapters() -> list[Path]:
 
 
 def _execute_chapter(path: str, timeout: int) -> tuple[str, float]:
-    sys.path.insert(0, str(ROOT / "tools"))
-    from run_chapter import execute
-
     _, seconds = execute(Path(path), timeout=timeout)
     return Path(path).stem, seconds
 

@@ -17,6 +17,7 @@ from sphinx.errors import ExtensionError
 from .colab import setup_colab
 from .config import setup_config
 from .light_pages import setup_light_pages
+from .local_mathjax import setup_local_mathjax
 from .parallel_execution import setup_parallel_execution
 from .quiz import setup_quiz
 from .sitemap import setup_sitemap
@@ -26,8 +27,8 @@ from .video import setup_video
 
 # Bump when a node's attributes or the pages' markup change, so Sphinx re-reads and rewrites
 # every page built by an older version.
-ENV_VERSION = 5
-# The stack the extensions are written and tested for (DESIGN.md): Jupyter Book 1, Sphinx 7.
+ENV_VERSION = 6
+# The stack the extensions are written and tested for: Jupyter Book 1, Sphinx 7.
 SUPPORTED = {"jupyter-book": "1.", "sphinx": "7."}
 
 
@@ -71,6 +72,7 @@ def setup(app: Sphinx) -> dict:
     setup_toc_check(app)
     setup_parallel_execution(app)
     setup_light_pages(app)
+    setup_local_mathjax(app)
     return {
         "env_version": ENV_VERSION,
         "parallel_read_safe": True,

@@ -24,7 +24,7 @@ from sphinx.errors import ExtensionError
 from sphinx.util.docutils import SphinxRole
 
 from .config import identity
-from .notebook_export import ExportError, Site, export_chapter
+from .notebook_export import ExportError, Site, export_chapter, register_role_form
 
 THEME_CHECKED = "sphinx-book-theme 1.3.0"
 
@@ -42,6 +42,7 @@ def _export(app: Sphinx, pagename, templatename, context, doctree) -> None:
             app.env.titles[docname].astext() if docname in app.env.titles else docname
         ),
         docname=pagename,
+        colab_url=site_identity.colab_url,
     )
     source = Path(app.env.doc2path(pagename))
     rc_file = Path(app.srcdir) / app.config.course_book_dir / "matplotlibrc"
@@ -49,7 +50,7 @@ def _export(app: Sphinx, pagename, templatename, context, doctree) -> None:
         notebook = export_chapter(source, site, rc_file if rc_file.is_file() else None)
     except ExportError as error:
         name = source.relative_to(app.srcdir)
-        raise ExtensionError(f"cannot export {name} for Colab: {error}") from error
+        raise ExtensionError(f"{name}:{error.line}: cannot export for Colab: {error}") from None
     target = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
     target.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(notebook, target)
@@ -86,6 +87,13 @@ class ColabRole(SphinxRole):
             return [self.inliner.problematic(self.rawtext, self.rawtext, message)], [message]
         link = nodes.reference("", "Open in Colab", refuri=site_identity.colab_url(docname))
         return [link], []
+
+
+# In a notebook, the link itself (a Colab notebook opening another one).
+register_role_form(
+    "colab",
+    lambda text, site: f"[Open in Colab]({site.colab_url(text.strip().removesuffix('.md'))})",
+)
 
 
 def setup_colab(app: Sphinx) -> None:

@@ -1,9 +1,10 @@
-"""Shared plumbing for the extensions that emit their own HTML (quiz, video)."""
+"""Shared plumbing for the directives that emit their own HTML (quiz, video)."""
 
 from __future__ import annotations
 
 from docutils import nodes
 from sphinx.application import Sphinx
+from sphinx.transforms.post_transforms import SphinxPostTransform
 
 
 def escape_raw_html(node: nodes.Node) -> None:
@@ -13,15 +14,20 @@ def escape_raw_html(node: nodes.Node) -> None:
         raw.replace_self(nodes.Text(raw.astext()))
 
 
-def _skip(self, node):
-    raise nodes.SkipNode
+def add_plain_form(app: Sphinx, node_class, as_plain_nodes) -> None:
+    """For builders other than HTML (text, LaTeX, man...), replace every `node_class` node
+    by `as_plain_nodes(node)`, made of standard docutils nodes, instead of dropping it."""
 
+    class PlainForm(SphinxPostTransform):
+        default_priority = 200
 
-def add_html_nodes(app: Sphinx, visitors: dict) -> None:
-    """Register nodes rendered in HTML only; other builders (LaTeX, text) leave them out."""
-    for node_class, html in visitors.items():
-        skip = (_skip, None)
-        app.add_node(node_class, html=html, latex=skip, text=skip, man=skip, texinfo=skip)
+        def run(self, **kwargs) -> None:
+            if self.app.builder.format != "html":
+                for node in list(self.document.findall(node_class)):
+                    node.replace_self(as_plain_nodes(node))
+
+    PlainForm.__name__ = f"Plain_{node_class.__name__}"
+    app.add_post_transform(PlainForm)
 
 
 def load_assets_where_used(app: Sphinx, node_class, css: str, js: str) -> None:

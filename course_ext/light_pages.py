@@ -13,8 +13,7 @@ build, this module
 - drops the rules of that table for icons no page uses (a third of the stylesheet that
   blocks the first paint);
 - empties `fontawesome.js`, keeping the file so the theme's script tag still loads.
-It copies MathJax into the site from sphinx-mathjax-offline's files, but only the parts
-tex-chtml.js can load (7 MB, not 24). While pages are written, it adds `defer` to
+While pages are written, it adds `defer` to
 every script file Sphinx and its extensions put in the <head> (templates/layout.html
 does the same for the search scripts the theme adds), so they no longer hold back
 the first paint, and leaves MathJax off pages that show no math.
@@ -27,9 +26,7 @@ stock files, as bench/ does to compare the two.
 
 from __future__ import annotations
 
-import importlib
 import re
-import shutil
 from pathlib import Path
 
 from fontTools import subset
@@ -201,29 +198,6 @@ def drop_mathjax_without_math(app: Sphinx, pagename, templatename, context, doct
     ]
 
 
-# What tex-chtml.js can load: itself, its fonts, TeX extensions (autoloaded by macros),
-# and the accessibility menu's explorer with its speech rules. Not the other 16 MB of
-# combined components (SVG output, MathML input...) that sphinx-mathjax-offline ships.
-MATHJAX_FILES = ["tex-chtml.js", "output/chtml", "input/tex/extensions", "a11y", "sre", "ui"]
-
-
-def copy_mathjax(app: Sphinx, exception: Exception | None) -> None:
-    """Serve MathJax from the site itself, only the parts a page can load."""
-    if exception or app.builder.format != "html":
-        return
-    source = Path(importlib.import_module("sphinx-mathjax-offline").__file__).parent
-    source = source / "static" / "mathjax"
-    target = Path(app.outdir) / "_static" / "mathjax"
-    for name in MATHJAX_FILES:
-        entry = source / name
-        for file in [entry] if entry.is_file() else sorted(entry.rglob("*")):
-            copy = target / file.relative_to(source)
-            if file.is_dir() or (copy.exists() and copy.stat().st_size == file.stat().st_size):
-                continue
-            copy.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(file, copy)
-
-
 def _templates(app: Sphinx, config) -> None:
     if config.course_light_pages:
         config.templates_path.append(str(Path(__file__).parent / "templates"))
@@ -231,9 +205,6 @@ def _templates(app: Sphinx, config) -> None:
 
 def setup_light_pages(app: Sphinx) -> None:
     app.connect("config-inited", _templates)
-    # The MathJax files of sphinx-mathjax-offline (a data package here, not an extension).
-    app.config.mathjax_path = "mathjax/tex-chtml.js"
-    app.connect("build-finished", copy_mathjax)
     app.connect("html-page-context", drop_mathjax_without_math, priority=940)
     app.connect("html-page-context", defer_scripts, priority=950)
     app.connect("build-finished", lighten_icons)

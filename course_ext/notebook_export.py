@@ -1,20 +1,23 @@
 """Turn a MyST chapter into a Jupyter notebook that Colab can open and run.
 
 Colab cannot open MyST markdown, and MyST directives show as raw text in a notebook,
-so the export rewrites what only Sphinx understands:
+so the export rewrites what only Sphinx understands. Each directive and role has a
+notebook form in a registry (`register_notebook_form`, `register_role_form`): the course's
+own directives register theirs beside their HTML (quiz/, video.py, colab.py); the
+standard ones are here:
 
 - admonitions (```{note}, ```{admonition} Title) become block quotes with a bold title;
-- ```{quiz} becomes each question with its options and a folded answer with the
-  explanations (HTML <details>, which Colab renders);
-- :::{dropdown} becomes <details>;
+- :::{dropdown} becomes <details> (which Colab renders);
 - {doc}`name` becomes a link to that page of the deployed site;
 - relative images become absolute URLs of the deployed site;
 - a cell tagged `raises-exception` is wrapped so that it prints its error instead of
   stopping "Run all" (the error is what the lesson shows).
 
-It prepends a link back to the page, and a setup cell with the figure style of
-book/matplotlibrc and `%pip install` of what Colab lacks. Anything MyST-only left
-over is an error, so a chapter never exports half-converted.
+The directives are found by the one fence scanner (myst_blocks.py). It prepends a link
+back to the page, and a setup cell with the figure style of book/matplotlibrc and
+`%pip install` of what Colab lacks. A directive or role with no notebook form, or any
+MyST syntax left over, is an error naming the file and line, so a chapter never exports
+half-converted.
 """
 
 from __future__ import annotations
@@ -28,15 +31,16 @@ from pathlib import Path
 import jupytext
 import nbformat
 
-from .quiz_schema import parse_quiz
+from .errors import LocatedError
+from .myst_blocks import Block, blocks
 
 # Packages a chapter may import that Colab does not ship, with the pinned version to install.
 COLAB_LACKS = {"torchviz": "torchviz==0.0.3"}
 ADMONITIONS = {"note", "tip", "warning", "important", "caution", "hint", "attention", "seealso"}
-FENCE = re.compile(r"^(?P<fence>`{3,}|:{3,})\{(?P<name>[\w-]+)\}\s*(?P<argument>.*)$")
+ROLE = re.compile(r"\{(?P<name>[\w-]+)\}`(?P<target>[^`]+)`")
 
 
-class ExportError(ValueError):
+class ExportError(LocatedError):
     """The chapter uses syntax the export cannot turn into notebook markdown."""
 
 
@@ -47,113 +51,97 @@ class Site:
     base_url: str  # e.g. https://org.github.io/repo/
     title_of: Callable[[str], str]  # docname -> page title
     docname: str  # this chapter, e.g. book/why_autodiff
+    colab_url: Callable[[str], str] = lambda docname: ""  # docname -> its Colab notebook
 
     def page_url(self, docname: str) -> str:
         return f"{self.base_url}{docname}.html"
 
-
-def _directive_blocks(lines: list[str]):
-    """Split markdown lines into plain lines and (name, argument, body) directive blocks."""
-    index = 0
-    while index < len(lines):
-        match = FENCE.match(lines[index])
-        if not match:
-            yield lines[index]
-            index += 1
-            continue
-        fence = match["fence"]
-        body, index = [], index + 1
-        while index < len(lines) and lines[index].strip() != fence:
-            body.append(lines[index])
-            index += 1
-        index += 1  # the closing fence
-        yield (match["name"], match["argument"].strip(), body)
+    def docname_of(self, target: str) -> str:
+        """A {doc} target as written in this chapter, as a docname from the root."""
+        return target if "/" in target else f"{self.docname.rsplit('/', 1)[0]}/{target}"
 
 
-def _split_options(body: list[str]) -> tuple[dict[str, str], list[str]]:
-    """Take `:key: value` option lines off the top of a directive body."""
-    options = {}
-    while body and re.match(r"^:[\w-]+:", body[0]):
-        key, _, value = body[0][1:].partition(":")
-        options[key] = value.strip()
-        body = body[1:]
-    return options, body
+DirectiveForm = Callable[[Block, Site], list[str]]
+RoleForm = Callable[[str, Site], str]
+NOTEBOOK_FORMS: dict[str, DirectiveForm] = {}
+ROLE_FORMS: dict[str, RoleForm] = {}
+
+
+def register_notebook_form(name: str, form: DirectiveForm) -> None:
+    """`form(block, site)` gives the markdown lines of directive `name` in a notebook."""
+    NOTEBOOK_FORMS[name] = form
+
+
+def register_role_form(name: str, form: RoleForm) -> None:
+    """`form(text, site)` gives the markdown of role `name` with that text."""
+    ROLE_FORMS[name] = form
 
 
 def _quote(title: str, body: list[str]) -> list[str]:
     return [f"> **{title}**", ">"] + [f"> {line}".rstrip() for line in body]
 
 
-def quiz_markdown(yaml_text: str) -> list[str]:
-    """A quiz as markdown: questions with options, answers folded in <details>."""
-    lines = []
-    for number, question in enumerate(parse_quiz(yaml_text), 1):
-        kind = {"single": "one answer", "multiple": "one or more answers", "numeric": "a number"}[
-            question.type
-        ]
-        lines += [f"**Question {number}** ({kind}). {question.prompt}", ""]
-        for letter, option in zip("abcdefghij", question.options, strict=False):
-            lines.append(f"- ({letter}) {option.text}")
-        lines += ["", "<details><summary>Show the answer</summary>", ""]
-        if question.type == "numeric":
-            tolerance = f" (within ±{question.tolerance:g})" if question.tolerance else ""
-            lines += [f"**Answer: {question.answer:g}**{tolerance}. {question.explanation}", ""]
-        else:
-            for letter, option in zip("abcdefghij", question.options, strict=False):
-                verdict = "✓ correct" if option.correct else "✗ incorrect"
-                explanation = " ".join(option.explanation.split())
-                lines += [f"- ({letter}) {verdict}: {explanation}"]
-            lines.append("")
-        lines += ["</details>", ""]
-    return lines
+def _admonition(block: Block, site: Site) -> list[str]:
+    default = "Note" if block.name == "admonition" else block.name.capitalize()
+    return _quote(block.argument or default, block.body)
+
+
+for _name in [*ADMONITIONS, "admonition"]:
+    register_notebook_form(_name, _admonition)
+register_notebook_form(
+    "dropdown",
+    lambda block, site: [
+        f"<details><summary>{block.argument or 'Details'}</summary>",
+        "",
+        *block.body,
+        "",
+        "</details>",
+    ],
+)
+register_notebook_form("math", lambda block, site: ["$$", *block.body, "$$"])
+
+
+def _doc_link(target: str, site: Site) -> str:
+    explicit = re.match(r"^(?P<text>.*?)\s*<(?P<target>[^>]+)>$", target)
+    docname = site.docname_of(explicit["target"] if explicit else target)
+    label = explicit["text"] if explicit else site.title_of(docname)
+    return f"[{label}]({site.page_url(docname)})"
+
+
+register_role_form("doc", _doc_link)
 
 
 def convert_markdown(source: str, site: Site) -> str:
+    """A markdown cell in notebook markdown; line numbers in errors count in `source`."""
     out: list[str] = []
-    for block in _directive_blocks(source.splitlines()):
+    for block in blocks(source):
         if isinstance(block, str):
             out.append(block)
             continue
-        name, argument, body = block
-        options, body = _split_options(body)
-        if name in ADMONITIONS:
-            out += _quote(argument or name.capitalize(), body)
-        elif name == "admonition":
-            out += _quote(argument or "Note", body)
-        elif name == "dropdown":
-            out += [
-                f"<details><summary>{argument or 'Details'}</summary>",
-                "",
-                *body,
-                "",
-                "</details>",
-            ]
-        elif name == "quiz":
-            out += quiz_markdown("\n".join(body))
-        elif name == "math":
-            out += ["$$", *body, "$$"]
-        else:
-            raise ExportError(f"{site.docname}: no notebook form for the {{{name}}} directive")
+        form = NOTEBOOK_FORMS.get(block.name)
+        if form is None:
+            raise ExportError(f"no notebook form for the {{{block.name}}} directive", block.line)
+        out += form(block, site)
     text = "\n".join(out)
 
-    def doc_link(match: re.Match) -> str:
-        explicit = re.match(r"^(?P<text>.*?)\s*<(?P<target>[^>]+)>$", match["target"])
-        target = explicit["target"] if explicit else match["target"]
-        docname = target if "/" in target else f"{site.docname.rsplit('/', 1)[0]}/{target}"
-        label = explicit["text"] if explicit else site.title_of(docname)
-        return f"[{label}]({site.page_url(docname)})"
+    def role(match: re.Match) -> str:
+        form = ROLE_FORMS.get(match["name"])
+        if form is None:
+            line = text[: match.start()].count("\n") + 1
+            raise ExportError(f"no notebook form for the {{{match['name']}}} role", line)
+        return form(match["target"], site)
 
-    text = re.sub(r"\{doc\}`(?P<target>[^`]+)`", doc_link, text)
+    text = ROLE.sub(role, text)
     folder = site.base_url + site.docname.rsplit("/", 1)[0] + "/"
     text = re.sub(
         r"!\[(?P<alt>[^\]]*)\]\((?!https?:)(?P<path>[^)\s]+)\)",
         lambda m: f"![{m['alt']}]({folder}{m['path']})",
         text,
     )
-    leftover = re.search(r"\{[\w-]+\}`|^(`{3,}|:{3,})\{", text, re.M)
+    leftover = re.search(r"^(`{3,}|:{3,})\{", text, re.M)
     if leftover:
         line = text[: leftover.start()].count("\n") + 1
-        raise ExportError(f"{site.docname}: MyST syntax left in a markdown cell (line {line})")
+        raise ExportError("MyST syntax left in a markdown cell", line)
     return text
 
 
@@ -181,16 +169,31 @@ def style_cell(matplotlibrc: Path) -> str:
     return f"{header}mpl.rcParams.update({{\n{body}}})"
 
 
+def _find(lines: list[str], cell: str, start: int) -> int:
+    """The index of the line where `cell` starts in the file, searching from `start`."""
+    first = cell.splitlines()[0] if cell.strip() else ""
+    for index in range(start, len(lines)):
+        if lines[index] == first:
+            return index
+    return start
+
+
 def export_chapter(
     path: Path, site: Site, matplotlibrc: Path | None = None
 ) -> nbformat.NotebookNode:
     """Read a MyST chapter and return the Colab-ready notebook."""
     notebook = jupytext.read(path, fmt="md:myst")
+    lines = path.read_text(encoding="utf-8").splitlines()
     cells = []
     imports = set()
+    searched_to = 0
     for cell in notebook.cells:
+        searched_to = _find(lines, cell.source, searched_to)
         if cell.cell_type == "markdown":
-            cells.append(nbformat.v4.new_markdown_cell(convert_markdown(cell.source, site)))
+            try:
+                cells.append(nbformat.v4.new_markdown_cell(convert_markdown(cell.source, site)))
+            except ExportError as error:
+                raise ExportError(error.message, searched_to + error.line) from None
             continue
         source = cell.source
         tags = cell.metadata.get("tags", [])

@@ -12,7 +12,11 @@ or a chapter: the page shows a local placeholder. Each chapter is a real link to
 paper; agv-video.js turns it into "load the player if needed, seek, play" with the
 player from youtube-nocookie.com, and highlights the chapter being played.
 Why our own: sphinxcontrib-youtube embeds the iframe at page load (a request to
-YouTube on every visit) and has no chapters; see DESIGN.md.
+YouTube on every visit) and has no chapters.
+
+This module owns all of the video's forms: the parsed chapters, the HTML, the notebook
+form (a link to the video and one per chapter), the form for builders other than HTML
+(the same links as plain nodes), and the words the learner reads (WORDS).
 """
 
 from __future__ import annotations
@@ -25,16 +29,22 @@ from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-from .html_nodes import add_html_nodes, escape_raw_html, load_assets_where_used
+from .errors import LocatedError
+from .html_nodes import add_plain_form, escape_raw_html, load_assets_where_used
+from .notebook_export import register_notebook_form
 
+WORDS = {
+    "play": "Play the video: {title}",
+    "plays_from": "Plays from youtube-nocookie.com when you press play",
+    "chapters": "Chapters",
+    "watch": "Watch the video on YouTube: {title}",
+}
 YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
 CHAPTER_LINE = re.compile(r"^(?P<seconds>\S+)(?:\s+(?P<title>.*\S))?\s*$")
 
 
-class VideoError(ValueError):
-    def __init__(self, message: str, line: int = 0):
-        super().__init__(message)
-        self.message, self.line = message, line
+class VideoError(LocatedError):
+    """A mistake in the chapter lines of a video."""
 
 
 @dataclass
@@ -135,15 +145,16 @@ class VideoDirective(SphinxDirective):
 
 def visit_video(self, node):
     title = self.encode(node["title"])
+    play = self.encode(WORDS["play"].format(title=node["title"]))
     data = {"data-agv-id": node["video_id"], "data-agv-title": node["title"]}
     self.body.append(self.starttag(node, "div", CLASS="agv-video", **data))
     self.body.append(
         '<div class="agv-frame">'
         f'<a class="agv-play" href="{self.encode(watch_url(node["video_id"]))}" '
-        f'aria-label="Play the video: {title}">'
+        f'aria-label="{play}">'
         '<span class="agv-play-icon" aria-hidden="true"></span>'
         f'<span class="agv-play-title">{title}</span>'
-        '<span class="agv-play-note">Plays from youtube-nocookie.com when you press play</span>'
+        f'<span class="agv-play-note">{WORDS["plays_from"]}</span>'
         "</a></div>\n"
     )
 
@@ -153,7 +164,7 @@ def depart_video(self, node):
 
 
 def visit_chapters(self, node):
-    self.body.append('<p class="agv-chapters-title">Chapters</p>')
+    self.body.append(f'<p class="agv-chapters-title">{WORDS["chapters"]}</p>')
     self.body.append(self.starttag(node, "ol", CLASS="agv-chapters"))
 
 
@@ -174,14 +185,40 @@ def depart_chapter(self, node):
     self.body.append("</span></a></li>\n")
 
 
+def as_plain_nodes(node: video) -> nodes.Element:
+    """For builders other than HTML: a link to the video, then a list of chapter links."""
+    url = watch_url(node["video_id"])
+    watch = WORDS["watch"].format(title=node["title"])
+    box = nodes.container(classes=["agv-video"])
+    box += nodes.paragraph("", "", nodes.reference("", watch, refuri=url))
+    listing = nodes.enumerated_list()
+    for chapter in node.findall(video_chapter):
+        link = nodes.reference("", "", refuri=watch_url(node["video_id"], chapter["seconds"]))
+        link += nodes.Text(f"{time_label(chapter['seconds'])} ")
+        link.extend(child.deepcopy() for child in chapter.children)
+        listing += nodes.list_item("", nodes.paragraph("", "", link))
+    if len(listing):
+        box += listing
+    return box
+
+
+def notebook_form(block, site) -> list[str]:
+    """The same links in a Colab notebook (which cannot load the page's player)."""
+    title = block.options.get("title", "").strip()
+    lines = [f"[{WORDS['watch'].format(title=title)}]({watch_url(block.argument)})", ""]
+    for chapter in parse_chapters(block.body):
+        link = watch_url(block.argument, chapter.seconds)
+        lines.append(f"1. [{time_label(chapter.seconds)} {chapter.title}]({link})")
+    return lines
+
+
+register_notebook_form("video", notebook_form)
+
+
 def setup_video(app: Sphinx) -> None:
-    add_html_nodes(
-        app,
-        {
-            video: (visit_video, depart_video),
-            video_chapters: (visit_chapters, depart_chapters),
-            video_chapter: (visit_chapter, depart_chapter),
-        },
-    )
+    app.add_node(video, html=(visit_video, depart_video))
+    app.add_node(video_chapters, html=(visit_chapters, depart_chapters))
+    app.add_node(video_chapter, html=(visit_chapter, depart_chapter))
     app.add_directive("video", VideoDirective)
+    add_plain_form(app, video, as_plain_nodes)
     load_assets_where_used(app, video, "agv-video.css", "agv-video.js")

@@ -136,22 +136,17 @@ exclude_patterns = ["_build"]
 """
 
 
-def build_small_project(path: Path, page: str) -> subprocess.CompletedProcess:
-    """Build a one-page Sphinx project with the course's extensions (warnings are errors)."""
-    (path / "conf.py").write_text(SMALL_PROJECT_CONF, encoding="utf-8")
-    (path / "index.md").write_text(page, encoding="utf-8")
-    command = [
-        sys.executable,
-        "-m",
-        "sphinx",
-        "-W",
-        "-q",
-        "-b",
-        "html",
-        str(path),
-        str(path / "_build"),
-    ]
-    return subprocess.run(command, capture_output=True, text=True, check=False)
+def build_small_project(
+    path: Path, page: str | None = None, builder: str = "html", conf: str = SMALL_PROJECT_CONF
+) -> subprocess.CompletedProcess:
+    """Build a one-page Sphinx project with the course's extensions (warnings are errors):
+    `page` as its index.md, or the files already in `path`. Output in `path/_build`."""
+    (path / "conf.py").write_text(conf, encoding="utf-8")
+    if page is not None:
+        (path / "index.md").write_text(page, encoding="utf-8")
+    command = [sys.executable, "-m", "sphinx", "-W", "-q", "-b", builder, path, path / "_build"]
+    # From the repository root, where `course_ext` is importable (python -m adds the cwd).
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
 
 
 def build_book(path: Path, timeout: int = 900) -> subprocess.CompletedProcess:

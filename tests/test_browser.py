@@ -45,11 +45,6 @@ def test_a_solution_is_folded_until_asked_for(open_page):
     assert "Correct: f'(1.5) = 4.75." in solution.inner_text()
 
 
-# Rules axe reports as serious on the stock theme that are not ours to fix here are
-# listed with their reason; the list is empty: every page must pass as it is.
-AXE_ALLOWED: dict[str, str] = {}
-
-
 def axe_problems(page) -> tuple[list[str], list[str]]:
     from axe_playwright_python.sync_playwright import Axe
 
@@ -60,8 +55,6 @@ def axe_problems(page) -> tuple[list[str], list[str]]:
     results = Axe().run(page)
     serious, moderate = [], []
     for violation in results.response["violations"]:
-        if violation["id"] in AXE_ALLOWED:
-            continue
         where = "; ".join(" ".join(n["html"].split())[:90] for n in violation["nodes"][:3])
         count = len(violation["nodes"])
         line = f"{violation['id']} ({violation['impact']}, {count}x): {violation['help']}: {where}"

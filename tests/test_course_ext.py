@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ROOT
+from conftest import build_small_project
 from sphinx.errors import ConfigError
 
 from course_ext.config import pages_url
@@ -126,20 +123,7 @@ def test_canary_the_myst_nb_stream_patch_still_applies(tmp_path):
         },
     )
     nbformat.write(notebook, tmp_path / "index.ipynb")
-    (tmp_path / "conf.py").write_text(CANARY_CONF, encoding="utf-8")
-    build = [
-        sys.executable,
-        "-m",
-        "sphinx",
-        "-W",
-        "-q",
-        "-b",
-        "html",
-        tmp_path,
-        tmp_path / "_build",
-    ]
-    # From the repository root, where `course_ext` is importable (python -m adds the cwd).
-    result = subprocess.run(build, cwd=ROOT, capture_output=True, text=True)
+    result = build_small_project(tmp_path, conf=CANARY_CONF)
     assert result.returncode == 0, result.stderr
     html = (tmp_path / "_build" / "index.html").read_text(encoding="utf-8")
     [output] = BeautifulSoup(html, "html.parser").select(".cell_output pre")

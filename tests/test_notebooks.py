@@ -13,7 +13,9 @@ from bs4 import BeautifulSoup
 from conftest import IDENTITY, LESSONS, ROOT
 from test_lessons import EXPECTED_OUTPUTS
 
-from course_ext.notebook_export import ExportError, Site, convert_markdown, quiz_markdown
+import course_ext  # noqa: F401  (its directives register their notebook forms)
+from course_ext.notebook_export import ExportError, Site, convert_markdown
+from course_ext.quiz.notebook import quiz_markdown
 
 # The unit tests of the conversion use a made-up site; the build tests read the real one.
 SITE = Site(
@@ -75,8 +77,9 @@ def test_a_quiz_becomes_questions_with_folded_answers():
 def test_unknown_myst_syntax_is_an_error_not_a_silent_leftover():
     with pytest.raises(ExportError, match="no notebook form for the {figure} directive"):
         convert_markdown("```{figure} x.png\nA caption\n```", SITE)
-    with pytest.raises(ExportError, match="MyST syntax left"):
-        convert_markdown("A {ref}`label` here.", SITE)
+    with pytest.raises(ExportError, match="no notebook form for the {ref} role") as error:
+        convert_markdown("Text.\n\nA {ref}`label` here.", SITE)
+    assert error.value.line == 3
 
 
 # --- the built site ------------------------------------------------------------------------

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import build_small_project
+from conftest import SMALL_PROJECT_CONF, build_small_project
 
-from course_ext.quiz_schema import QuizError, parse_quiz
+from course_ext.quiz.model import QuizError, parse_quiz
 
 GOOD = """\
 - type: single
@@ -168,22 +170,114 @@ def test_a_malformed_quiz_stops_the_build_naming_file_and_line(tmp_path, case):
 
 
 def test_the_readme_example_is_a_valid_quiz():
-    import importlib.util
-    from pathlib import Path
+    from conftest import ROOT
 
-    root = Path(__file__).resolve().parent.parent
-    spec = importlib.util.spec_from_file_location(
-        "check_quizzes", root / "tools" / "check_quizzes.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    [(_, body)] = list(module.quiz_blocks((root / "README.md").read_text(encoding="utf-8")))
-    assert [q.type for q in parse_quiz(body)] == ["single", "multiple", "numeric"]
+    from course_ext.myst_blocks import directives
+
+    [block] = list(directives((ROOT / "README.md").read_text(encoding="utf-8"), "quiz"))
+    assert [q.type for q in parse_quiz("\n".join(block.body))] == ["single", "multiple", "numeric"]
 
 
 def test_options_of_only_math_get_a_spoken_name():
-    from course_ext.quiz import spoken_math
+    from course_ext.quiz.directive import spoken_math
 
     assert spoken_math(r"$\eta = 0.01$") == "eta = 0.01"
-    assert spoken_math(r"$\frac{1}{2}$") == "frac12"
+    assert spoken_math(r"$\frac{1}{2}$") == "1/2"
+    assert spoken_math(r"$\frac{dL}{dw} = 2$") == "dL/dw = 2"
     assert spoken_math("A minimum") == "" and spoken_math("at $x = 0$") == ""
+
+
+ORDER = """\
+- type: order
+  prompt: Put the steps of a training step in order.
+  items: [forward pass, loss, backward pass, update]
+  explanation: Each step needs what the one before it made.
+"""
+
+
+def test_an_order_question_is_never_shown_in_its_right_order_and_always_the_same_way():
+    [question] = parse_quiz(ORDER)
+    assert question.items == ["forward pass", "loss", "backward pass", "update"]
+    assert sorted(question.shown) == [0, 1, 2, 3] and question.shown != [0, 1, 2, 3]
+    assert parse_quiz(ORDER)[0].shown == question.shown  # seeded by the text, not the clock
+
+
+@pytest.mark.parametrize(
+    ("items", "message"),
+    [
+        ("[a, b]", "needs a list of at least three 'items'"),
+        ("[a, b, a]", "item 3 repeats 'a'"),
+        ("[a, '', c]", "item 2 must be text"),
+    ],
+)
+def test_bad_order_questions_name_the_mistake(items, message):
+    bad = ORDER.replace("[forward pass, loss, backward pass, update]", items)
+    with pytest.raises(QuizError, match=re.escape(message)):
+        parse_quiz(bad)
+
+
+def test_the_notebook_form_lists_the_items_as_shown_and_folds_the_right_order():
+    from course_ext.quiz.notebook import quiz_markdown
+
+    [question] = parse_quiz(ORDER)
+    text = "\n".join(quiz_markdown(ORDER))
+    shown = [question.items[i] for i in question.shown]
+    assert "**Question 1** (put them in order). Put the steps" in text
+    assert "\n".join(f"- ({c}) {t}" for c, t in zip("abcd", shown, strict=True)) in text
+    folded = text.split("<details>")[1]
+    assert "1. forward pass\n2. loss\n3. backward pass\n4. update" in folded
+
+
+SNAPSHOT = Path(__file__).parent / "snapshots"
+
+
+def fragment(html: str, selector: str) -> str:
+    """The rendered element, one tag per line, so a change reads as a small diff."""
+    element = BeautifulSoup(html, "html.parser").select_one(selector)
+    return element.prettify()
+
+
+@pytest.mark.parametrize(
+    ("name", "page", "selector"),
+    [
+        ("quiz", "```{quiz}\n" + GOOD + ORDER + "```\n", ".agq-quiz"),
+        (
+            "video",
+            "```{video} Z6H3zakmn6E\n:title: A <b>lecture</b>\n0 Recap\n75 An *example*\n```\n",
+            ".agv-video",
+        ),
+        ("colab", "Open it: {colab}`index`\n", "p:has(a)"),
+    ],
+)
+def test_snapshot_of_each_directives_html(tmp_path, name, page, selector):
+    """The HTML each directive writes, as sphinx-design snapshots its components: a change to
+    it shows here as a diff to review (and to commit with UPDATE_SNAPSHOTS=1)."""
+    # The identity the build derives from _config.yml, given directly to a bare project.
+    conf = SMALL_PROJECT_CONF + 'course_repository_url = "https://github.com/org/course"\n'
+    result = build_small_project(tmp_path, f"# A page\n\n{page}", conf=conf)
+    assert result.returncode == 0, result.stderr
+    html = fragment((tmp_path / "_build" / "index.html").read_text(encoding="utf-8"), selector)
+    expected = SNAPSHOT / f"{name}.html"
+    if os.environ.get("UPDATE_SNAPSHOTS"):
+        expected.write_text(html, encoding="utf-8")
+    assert html == expected.read_text(encoding="utf-8")
+
+
+def test_builders_other_than_html_show_the_quiz_and_video_as_text(tmp_path):
+    video = "```{video} Z6H3zakmn6E\n:title: T\n40 Start\n```\n"
+    page = f"# A page\n\n```{{quiz}}\n{GOOD}{ORDER}```\n\n{video}"
+    result = build_small_project(tmp_path, page, builder="text")
+    assert result.returncode == 0, result.stderr
+    text = (tmp_path / "_build" / "index.txt").read_text(encoding="utf-8")
+    for expected in [
+        "Quiz: 4 questions",
+        'Question 1. What does "x.grad" hold',
+        "✓ Correct:",
+        "Nothing was computed yet.",
+        "6 (within ±0.01)",
+        "Question 4. Put the steps",
+        "1. forward pass",
+        "Watch the video on YouTube: T",
+        "0:40 Start",
+    ]:
+        assert expected in text, (expected, text)

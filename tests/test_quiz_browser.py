@@ -171,3 +171,73 @@ def test_quiz_has_no_serious_accessibility_violation(open_page, scheme):
         + ", ".join(re.sub(r"\s+", " ", n["html"])[:80] for n in v["nodes"][:3])
         for v in serious
     )
+
+
+ORDER_PAGE = "book/chain_rule.html"  # question 1 puts the nodes of (x^2 + 1)^3 in order
+RIGHT_ORDER = ["The cube node", "The addition node", "The square node", "AccumulateGrad"]
+
+
+def item_texts(question_locator) -> list[str]:
+    return [t.strip() for t in question_locator.locator(".agq-item-text").all_text_contents()]
+
+
+def arrange_by(question_locator, press) -> None:
+    """Bubble the items into the right order, one move at a time, with `press(item, up)`."""
+    for target, start in enumerate(RIGHT_ORDER):
+        texts = item_texts(question_locator)
+        position = next(i for i, t in enumerate(texts) if t.startswith(start))
+        for _ in range(position - target):
+            item = question_locator.locator(".agq-item").filter(has_text=start)
+            press(item)
+
+
+def test_order_question_by_pointer_announces_each_move_and_checks(open_page):
+    page, record = open_page(ORDER_PAGE)
+    first = question(page, 1)
+    shown = item_texts(first)
+    assert [s.split()[0] for s in shown] != [s.split()[0] for s in RIGHT_ORDER], shown
+    first.locator(".agq-item").nth(1).locator(".agq-up").click()
+    assert re.search(r": now 1 of 4\.$", first.locator(".agq-sr-only").text_content())
+    first.get_by_role("button", name="Check").click()
+    expect(feedback(page, 1)).to_contain_text("are in their place")
+    first.get_by_role("button", name="Try again").click()
+    arrange_by(first, lambda item: item.locator(".agq-up").click())
+    first.get_by_role("button", name="Check").click()
+    expect(feedback(page, 1)).to_contain_text("✓ Correct.")
+    expect(feedback(page, 1)).to_contain_text("the leaf comes last")
+    # Kept in the browser: after a reload the items stay in the order the learner made.
+    page.reload()
+    assert [t.split(",")[0] for t in item_texts(question(page, 1))][0] == "The cube node"
+    assert not any(record.values()), record
+
+
+def test_order_question_by_keyboard_alone(open_page):
+    page, _ = open_page(ORDER_PAGE)
+    first = question(page, 1)
+    up = first.locator(".agq-up").first
+    assert up.get_attribute("aria-label").startswith("Move up: ")
+
+    def press(item):
+        item.locator(".agq-up").focus()
+        page.keyboard.press("Alt+ArrowUp")
+        # Focus stays with the item that moved, so the learner can keep moving it.
+        assert page.evaluate("document.activeElement.closest('.agq-item').textContent") == (
+            item.text_content()
+        )
+
+    arrange_by(first, press)
+    first.get_by_role("button", name="Check").focus()
+    page.keyboard.press("Enter")
+    expect(feedback(page, 1)).to_contain_text("✓ Correct.")
+
+
+def test_order_question_without_javascript_folds_the_right_order(open_page):
+    page, _ = open_page(ORDER_PAGE, java_script_enabled=False)
+    first = question(page, 1)
+    expect(first.locator(".agq-move")).to_have_count(0)
+    answer = first.locator("details.agq-answer")
+    answer.locator("summary").click()
+    folded = [t.strip() for t in answer.locator("ol li").all_text_contents()]
+    assert [f.split(",")[0] for f in folded] == [s.split(",")[0] for s in RIGHT_ORDER[:3]] + [
+        "AccumulateGrad"
+    ]

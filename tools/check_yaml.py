@@ -1,4 +1,4 @@
-"""Check that YAML files parse (pre-commit hook). Usage: python tools/check_yaml.py FILE..."""
+"""Check that YAML files parse (pre-commit hook). Usage: python -m tools.check_yaml FILE..."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Run ruff on the code cells of MyST chapters (pre-commit hook).
 
-Usage: python tools/lint_chapters.py [--format] book/*.md
+Usage: python -m tools.lint_chapters [--format] book/*.md
 
 jupytext turns each chapter into a percent-format script in memory; ruff reads it
 on stdin under the chapter's name, so its messages name the chapter (cell line

@@ -1,6 +1,6 @@
 """Create a chapter from the template and add it to the table of contents.
 
-Usage: python tools/new_chapter.py "Second-order derivatives"
+Usage: python -m tools.new_chapter "Second-order derivatives"
 
 Writes book/second_order_derivatives.md (front matter, learning goals, a cell with its
 hidden check, takeaways, an exercise with a folded solution, a starter quiz) and adds
@@ -42,6 +42,6 @@ def create(title: str, root: Path = ROOT) -> Path:
 
 if __name__ == "__main__":
     if len(sys.argv) != 2:
-        raise SystemExit('usage: python tools/new_chapter.py "Chapter title"')
+        raise SystemExit('usage: python -m tools.new_chapter "Chapter title"')
     created = create(sys.argv[1])
     print(f"created {created.relative_to(ROOT)} and added it to _toc.yml")

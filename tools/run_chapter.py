@@ -1,6 +1,6 @@
 """Execute MyST chapters in a fresh kernel each, the way the build does, and time them.
 
-Usage: python tools/run_chapter.py book/some_chapter.md [--show]
+Usage: python -m tools.run_chapter book/some_chapter.md [--show]
 
 Prints each chapter's wall time and, with --show, every text output, so a
 chapter can be checked without building the whole book. Exits non-zero and

@@ -1,13 +1,22 @@
 // @ts-check
 // Quizzes: check answers, explain them, keep score, remember answers in localStorage.
 // The HTML already works without this script (a folded answer per question); this
-// upgrades it. No dependencies, no network.
+// upgrades it. No dependencies, no network. Every word comes from the quiz's
+// data-agq-words attribute (course_ext/quiz/words.py).
 "use strict";
 
 (() => {
   const STORAGE_PREFIX = "agq:v1:";
 
   /** @typedef {{value: string[], state: "correct"|"wrong"|"revealed"|"open"}} Saved */
+
+  /** @type {Record<string, string>} */
+  let words = {};
+
+  /** A word of words.py, its {fields} filled in. @param {string} key @param {Record<string, any>} [values] */
+  function say(key, values = {}) {
+    return (words[key] || key).replace(/\{(\w+)\}/g, (_, name) => String(values[name]));
+  }
 
   /** @param {HTMLElement} quiz */
   function storageKey(quiz) {
@@ -37,8 +46,24 @@
     return Array.from(question.querySelectorAll("input"));
   }
 
+  /** The items of an order question, as they stand. @param {HTMLFieldSetElement} question */
+  function items(question) {
+    return Array.from(question.querySelectorAll(".agq-item")).map((li) => /** @type {HTMLElement} */ (li));
+  }
+
+  /** @param {HTMLFieldSetElement} question @param {string[]} order */
+  function arrange(question, order) {
+    const list = question.querySelector(".agq-order");
+    const byKey = new Map(items(question).map((li) => [li.dataset.agqItem || "", li]));
+    for (const key of order) {
+      const li = byKey.get(key);
+      if (li && list) list.append(li);
+    }
+  }
+
   /** @param {HTMLFieldSetElement} question @returns {string[]} */
   function chosen(question) {
+    if (question.dataset.agqType === "order") return items(question).map((li) => li.dataset.agqItem || "");
     if (question.dataset.agqType === "numeric") {
       const value = inputs(question)[0].value.trim();
       return value ? [value] : [];
@@ -60,7 +85,9 @@
       const number = parseNumber(value[0] || "");
       return Number.isFinite(number) && Math.abs(number - answer) <= tolerance + 1e-12;
     }
-    const correct = JSON.parse(question.dataset.agqCorrect || "[]").map(String).sort();
+    const correct = JSON.parse(question.dataset.agqCorrect || "[]").map(String);
+    if (question.dataset.agqType === "order") return correct.join() === value.join();
+    correct.sort();
     const picked = [...value].sort();
     return correct.length === picked.length && correct.every((c, i) => c === picked[i]);
   }
@@ -93,6 +120,9 @@
     }
     const answered = saved.state !== "open";
     for (const input of inputs(question)) input.disabled = answered;
+    for (const button of question.querySelectorAll(".agq-move")) {
+      /** @type {HTMLButtonElement} */ (button).disabled = answered;
+    }
     check.hidden = answered;
     retry.hidden = saved.state !== "wrong";
     reveal.hidden = saved.state !== "wrong";
@@ -101,32 +131,42 @@
     question.classList.add(`agq-is-${saved.state}`);
     const verdict = document.createElement("p");
     verdict.className = "agq-verdict";
+    const order = question.dataset.agqType === "order";
+    const inPlace = saved.value.filter((key, i) => key === correct[i]).length;
     verdict.textContent = {
-      correct: "✓ Correct.",
+      correct: say("correct"),
       wrong: numeric
-        ? `✗ Not quite: ${saved.value[0] || "(empty)"} is not the answer.`
-        : "✗ Not quite.",
-      revealed: "The answer is shown below.",
+        ? say("wrong_number", { value: saved.value[0] || say("empty") })
+        : order ? say("wrong_order", { right: inPlace, total: correct.length }) : say("wrong"),
+      revealed: say("revealed"),
     }[saved.state];
     feedback.append(verdict);
-    if (saved.state === "wrong" && !numeric && saved.value.every((v) => correct.includes(v))) {
+    if (saved.state === "wrong" && !numeric && !order && saved.value.every((v) => correct.includes(v))) {
       const hint = document.createElement("p");
-      hint.textContent = "What you chose is right, but another answer is right too.";
+      hint.textContent = say("partly_right");
       feedback.append(hint);
     }
 
+    if (order) {
+      arrange(question, saved.state === "revealed" ? correct : saved.value);
+      if (saved.state !== "wrong") {
+        const why = explanation(question, "answer");
+        if (why) feedback.append(why);
+      }
+      return;
+    }
     if (numeric) {
       if (saved.state !== "wrong") {
         const answer = document.createElement("p");
         const tolerance = Number(question.dataset.agqTolerance);
-        answer.textContent = `Answer: ${question.dataset.agqAnswer}` +
-          (tolerance ? ` (within ±${tolerance})` : "");
+        answer.textContent = say("answer") + question.dataset.agqAnswer +
+          (tolerance ? say("within", { tolerance }) : "");
         if (saved.state === "revealed") feedback.append(answer);
         const why = explanation(question, "answer");
         if (why) feedback.append(why);
       } else if (Number.isNaN(parseNumber(saved.value[0] || ""))) {
         const hint = document.createElement("p");
-        hint.textContent = "Type a number, for example 12.5 or -3.";
+        hint.textContent = say("type_a_number");
         feedback.append(hint);
       }
       return;
@@ -140,10 +180,10 @@
       if (picked) {
         const right = correct.includes(key);
         option.classList.add(right ? "agq-picked-right" : "agq-picked-wrong");
-        if (mark) mark.textContent = right ? "✓ right" : "✗ wrong";
+        if (mark) mark.textContent = say(right ? "mark_right" : "mark_wrong");
       } else if (saved.state === "revealed" && correct.includes(key)) {
         option.classList.add("agq-was-correct");
-        if (mark) mark.textContent = "✓ correct answer";
+        if (mark) mark.textContent = say("mark_answer");
       }
     }
     for (const key of shown) {
@@ -158,13 +198,61 @@
     const right = Object.values(saved).filter((s) => s.state === "correct").length;
     const done = Object.values(saved).filter((s) => s.state !== "open").length;
     const score = /** @type {HTMLElement} */ (quiz.querySelector(".agq-score"));
-    score.textContent = `${right} of ${questions.length} correct` +
-      (done < questions.length ? ` (${questions.length - done} still to answer)` : "");
+    score.textContent = say("score", { right, total: questions.length }) +
+      (done < questions.length ? say("still_to_answer", { left: questions.length - done }) : "");
+  }
+
+  /**
+   * Move buttons on each item, and Alt + arrow keys; each move is announced.
+   * @param {HTMLFieldSetElement} question
+   */
+  function makeMovable(question) {
+    const list = /** @type {HTMLElement} */ (question.querySelector(".agq-order"));
+    const status = document.createElement("p");
+    status.className = "agq-sr-only";
+    status.setAttribute("aria-live", "polite");
+    list.after(status);
+    /** @param {HTMLElement} li @param {number} step */
+    const move = (li, step) => {
+      const all = items(question);
+      const to = all.indexOf(li) + step;
+      if (to < 0 || to >= all.length) return;
+      if (step < 0) all[to].before(li); else all[to].after(li);
+      const text = li.querySelector(".agq-item-text")?.textContent?.trim() || "";
+      status.textContent = say("moved", { item: text, position: to + 1, total: all.length });
+      // Moving an element drops its focus: give it back to the button that was used.
+      /** @type {HTMLElement | null} */ (li.querySelector(step < 0 ? ".agq-up" : ".agq-down"))?.focus();
+    };
+    for (const li of items(question)) {
+      const text = li.querySelector(".agq-item-text")?.textContent?.trim() || "";
+      const moves = document.createElement("span");
+      moves.className = "agq-moves";
+      for (const [kind, step, label, glyph] of /** @type {const} */ ([["up", -1, "move_up", "↑"], ["down", 1, "move_down", "↓"]])) {
+        const button = document.createElement("button");
+        button.type = "button";
+        button.className = `agq-button agq-move agq-${kind}`;
+        button.textContent = glyph;
+        button.setAttribute("aria-label", say(label, { item: text }));
+        button.addEventListener("click", () => move(li, step));
+        moves.append(button);
+      }
+      li.prepend(moves);
+      li.addEventListener("keydown", (event) => {
+        if (!event.altKey || (event.key !== "ArrowUp" && event.key !== "ArrowDown")) return;
+        event.preventDefault();
+        move(li, event.key === "ArrowUp" ? -1 : 1);
+      });
+    }
   }
 
   /** @param {HTMLElement} quiz */
   function setUp(quiz) {
     const saved = load(quiz);
+    try {
+      words = JSON.parse(quiz.dataset.agqWords || "{}");
+    } catch {
+      words = {};
+    }
     quiz.classList.add("agq-ready");
 
     for (const element of quiz.querySelectorAll(".agq-question")) {
@@ -172,9 +260,12 @@
       const id = question.dataset.agqQuestion || "";
       const answer = /** @type {HTMLDetailsElement} */ (question.querySelector(".agq-answer"));
       answer.hidden = true; // the feedback region takes over from the folded answer
+      const shown = chosen(question); // as the page shows it: what Reset goes back to
+      if (question.dataset.agqType === "order") makeMovable(question);
 
       const restore = saved[id];
       if (restore) {
+        if (question.dataset.agqType === "order") arrange(question, restore.value);
         for (const input of inputs(question)) {
           if (input.type === "text") input.value = restore.value[0] || "";
           else input.checked = restore.value.includes(input.value);
@@ -195,8 +286,7 @@
         const value = chosen(question);
         const feedback = /** @type {HTMLElement} */ (question.querySelector(".agq-feedback"));
         if (value.length === 0) {
-          feedback.textContent = question.dataset.agqType === "numeric"
-            ? "Type a number first." : "Choose an answer first.";
+          feedback.textContent = say(question.dataset.agqType === "numeric" ? "number_first" : "choose_first");
           return;
         }
         act(isRight(question, value) ? "correct" : "wrong");
@@ -211,9 +301,10 @@
       }
       question.querySelector(".agq-retry")?.addEventListener("click", () => {
         act("open");
-        const first = inputs(question)[0];
-        if (first) first.focus();
+        const first = inputs(question)[0] || question.querySelector(".agq-move");
+        if (first) /** @type {HTMLElement} */ (first).focus();
       });
+      question.dataset.agqShown = JSON.stringify(shown);
       question.querySelector(".agq-reveal")?.addEventListener("click", () => {
         act("revealed");
         /** @type {HTMLElement} */ (question.querySelector(".agq-feedback")).focus();
@@ -229,6 +320,7 @@
           input.checked = false;
           if (input.type === "text") input.value = "";
         }
+        if (question.dataset.agqType === "order") arrange(question, JSON.parse(question.dataset.agqShown || "[]"));
         render(question, { value: [], state: "open" });
       }
       updateScore(quiz, saved);

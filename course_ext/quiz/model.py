@@ -1,7 +1,7 @@
-"""The quiz format: YAML questions, validated with the line of every mistake.
+"""The quiz's model: YAML questions, validated with the line of every mistake.
 
-Kept apart from the Sphinx directive so that it can be unit-tested and reused by
-`tools/check_quizzes.py` (and by the notebook export) without a build.
+Kept apart from Sphinx so that `tools/check_quizzes.py`, the HTML and the notebook form
+all read the same parsed questions.
 
 A quiz is a YAML list of questions::
 
@@ -18,27 +18,38 @@ A quiz is a YAML list of questions::
       answer: 300
       tolerance: 0.5          # absolute, optional (default 0)
       explanation: "$3 g^2 \\cdot 2x = 75 \\cdot 4$."
+    - type: order
+      prompt: Put the steps in the order they run.
+      items: [forward pass, loss, backward pass]   # in the right order
+      explanation: Each step needs what the one before it made.
+
+An `order` question is shown in an order that is not the right one, the same in every
+build: a shuffle seeded by the question's own text (`shown_order`).
 """
 
 from __future__ import annotations
 
+import hashlib
+import random
 from dataclasses import dataclass, field
 
 import yaml
 
-TYPES = ("single", "multiple", "numeric")
+from ..errors import LocatedError
+
 CHOICE_KEYS = {"type", "prompt", "options", "correct"}
-NUMERIC_KEYS = {"type", "prompt", "answer", "tolerance", "explanation"}
 OPTION_KEYS = {"text", "explanation"}
+KEYS = {
+    "single": CHOICE_KEYS,
+    "multiple": CHOICE_KEYS,
+    "numeric": {"type", "prompt", "answer", "tolerance", "explanation"},
+    "order": {"type", "prompt", "items", "explanation"},
+}
+TYPES = tuple(KEYS)
 
 
-class QuizError(ValueError):
+class QuizError(LocatedError):
     """A mistake in a quiz, with the line (counted from 1 in the YAML text) where it is."""
-
-    def __init__(self, message: str, line: int):
-        super().__init__(message)
-        self.message = message
-        self.line = line
 
     def __str__(self) -> str:
         return f"line {self.line}: {self.message}"
@@ -61,6 +72,18 @@ class Question:
     answer: float | None = None
     tolerance: float = 0.0
     explanation: str = ""
+    items: list[str] = field(default_factory=list)  # `order`: in the right order
+    shown: list[int] = field(default_factory=list)  # `order`: the indices, as shown
+
+
+def shown_order(texts: list[str]) -> list[int]:
+    """A permutation of the items that is never the right order, the same in every build."""
+    seed = hashlib.sha256("\x1f".join(texts).encode("utf-8")).hexdigest()
+    order = list(range(len(texts)))
+    shuffle = random.Random(seed)
+    while order == sorted(order):
+        shuffle.shuffle(order)
+    return order
 
 
 class _LineLoader(yaml.SafeLoader):
@@ -122,8 +145,10 @@ def _question(item, number: int) -> Question:
         raise QuizError(
             f"{what}: unknown type {kind!r} (use one of: {', '.join(TYPES)})", item.line_of("type")
         )
-    _check_keys(item, NUMERIC_KEYS if kind == "numeric" else CHOICE_KEYS, what)
+    _check_keys(item, KEYS[kind], what)
     question = Question(type=kind, prompt=_text(item, "prompt", what), line=item.line)
+    if kind == "order":
+        return _order(item, question, what)
     if kind == "numeric":
         if "answer" not in item:
             raise QuizError(f"{what}: a numeric question needs an 'answer' value", item.line)
@@ -181,6 +206,21 @@ def _question(item, number: int) -> Question:
                 f"{what}: option {index} is listed twice in 'correct'", item.line_of("correct")
             )
         question.options[index - 1].correct = True
+    return question
+
+
+def _order(item: _Mapping, question: Question, what: str) -> Question:
+    items = item.get("items")
+    if not isinstance(items, list) or len(items) < 3:
+        raise QuizError(f"{what}: needs a list of at least three 'items'", item.line_of("items"))
+    for index, text in enumerate(items, 1):
+        if not isinstance(text, (str, int, float)) or not str(text).strip():
+            raise QuizError(f"{what}, item {index} must be text", item.line_of("items"))
+        if str(text).strip() in question.items:
+            raise QuizError(f"{what}, item {index} repeats {str(text)!r}", item.line_of("items"))
+        question.items.append(str(text).strip())
+    question.shown = shown_order(question.items)
+    question.explanation = _text(item, "explanation", what)
     return question
 
 

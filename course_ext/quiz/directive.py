@@ -1,0 +1,371 @@
+"""The quiz's doctree nodes, its directive, its HTML and its form for other builders.
+
+The HTML works without JavaScript: every question shows its options (or the items to put
+in order) and a folded "Show the answer" block with the right answer and every
+explanation. `agq-quiz.js` upgrades it: Check / Try again / Show the answer, feedback
+announced through an aria-live region, a score, items moved by buttons or Alt + arrow
+keys, and answers kept in localStorage. It reads its words from the quiz's
+`data-agq-words` attribute (words.py). Builders other than HTML get the same content as
+plain docutils nodes (`as_plain_nodes`), so a text or LaTeX build shows the questions
+and their answers instead of dropping them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from docutils import nodes
+from docutils.statemachine import StringList
+from sphinx.application import Sphinx
+from sphinx.util.docutils import SphinxDirective
+
+from ..html_nodes import add_plain_form, escape_raw_html, load_assets_where_used
+from .model import Question, QuizError, parse_quiz
+from .words import WORDS, say
+
+
+class quiz(nodes.General, nodes.Element):
+    """The whole quiz: questions, then the score and the reset button."""
+
+
+class quiz_question(nodes.General, nodes.Element):
+    """One question, a <fieldset>."""
+
+
+class quiz_legend(nodes.General, nodes.TextElement):
+    """The prompt, a <legend>."""
+
+
+class quiz_option(nodes.General, nodes.Element):
+    """A radio button or checkbox with its label."""
+
+
+class quiz_numeric(nodes.General, nodes.Element):
+    """A text field for a number."""
+
+
+class quiz_order(nodes.General, nodes.Element):
+    """The items of an `order` question, an <ol> in the order they are shown."""
+
+
+class quiz_item(nodes.General, nodes.Element):
+    """One item to put in order."""
+
+
+class quiz_controls(nodes.General, nodes.Element):
+    """Check / Try again / Show the answer, and the feedback region."""
+
+
+class quiz_answer(nodes.General, nodes.Element):
+    """The folded answer with every explanation (the no-JavaScript fallback)."""
+
+
+class quiz_explanation(nodes.General, nodes.Element):
+    """The explanation of one option (or of a numeric or order answer)."""
+
+
+def spoken_math(text: str) -> str:
+    """A plain-text name for an option that is only math (a label of only math has no name).
+
+    `$\\eta = 0.01$` -> `eta = 0.01`; options with words keep their label as the name.
+    """
+    stripped = text.strip()
+    if not (stripped.startswith("$") and stripped.endswith("$") and stripped.count("$") == 2):
+        return ""
+    spoken = re.sub(r"\\frac\{([^{}]*)\}\{([^{}]*)\}", r"\1/\2", stripped.strip("$"))
+    spoken = re.sub(r"\\([A-Za-z]+)", r"\1", spoken)
+    return " ".join(re.sub(r"[{}\\]", "", spoken).split())
+
+
+class QuizDirective(SphinxDirective):
+    has_content = True
+    required_arguments = 0
+    optional_arguments = 0
+
+    def run(self) -> list[nodes.Node]:
+        try:
+            questions = parse_quiz("\n".join(self.content))
+        except QuizError as error:
+            source = self.env.doc2path(self.env.docname, False)
+            message = self.reporter.error(
+                f"malformed quiz: {error.message}",
+                line=self._file_line(error.line),
+                source=str(source),
+            )
+            return [message]
+
+        serial = self.env.new_serialno("quiz")
+        quiz_id = f"quiz-{serial + 1}"
+        root = quiz(ids=[quiz_id], quiz_id=quiz_id, count=len(questions))
+        self.set_source_info(root)
+        for number, question in enumerate(questions, 1):
+            root += self._question(question, f"{quiz_id}-q{number}", number)
+        return [root]
+
+    def _file_line(self, yaml_line: int) -> int:
+        """MyST counts content_offset from the directive's own line, not from the file's top."""
+        return self.lineno + self.content_offset + yaml_line
+
+    def _inline(self, text: str, line: int) -> list[nodes.Node]:
+        parsed, messages = self.state.inline_text(text, self._file_line(line))
+        container = nodes.inline("", "", *parsed)
+        escape_raw_html(container)
+        return [*container.children, *messages]
+
+    def _blocks(self, text: str, line: int, into: nodes.Element) -> nodes.Element:
+        offset = self._file_line(line)
+        self.state.nested_parse(
+            StringList(text.splitlines(), self.get_source_info()[0]), offset, into
+        )
+        escape_raw_html(into)
+        return into
+
+    def _question(self, question: Question, qid: str, number: int) -> quiz_question:
+        node = quiz_question(qid=qid, kind=question.type, number=number)
+        legend = quiz_legend()
+        legend += nodes.inline("", say("number", number=number), classes=["agq-number"])
+        legend.extend(self._inline(question.prompt, question.line))
+        node += legend
+        answer = quiz_answer()
+        if question.type == "numeric":
+            self._numeric(question, node, answer)
+        elif question.type == "order":
+            self._order(question, node, answer)
+        else:
+            self._choices(question, node, answer)
+        node += quiz_controls(qid=qid)
+        node += answer
+        return node
+
+    def _numeric(self, question: Question, node: quiz_question, answer: quiz_answer) -> None:
+        node["answer"] = question.answer
+        node["tolerance"] = question.tolerance
+        node += quiz_numeric(qid=node["qid"])
+        label = f"{question.answer:g}"
+        if question.tolerance:
+            label += say("within", tolerance=f"{question.tolerance:g}")
+        answer += nodes.paragraph("", "", nodes.strong("", WORDS["answer"]), nodes.Text(label))
+        answer += self._blocks(
+            question.explanation, question.line, quiz_explanation(option="answer")
+        )
+
+    def _order(self, question: Question, node: quiz_question, answer: quiz_answer) -> None:
+        node["correct"] = list(range(len(question.items)))
+        listing = quiz_order(qid=node["qid"])
+        for index in question.shown:
+            item = quiz_item(index=index)
+            item.extend(self._inline(question.items[index], question.line))
+            listing += item
+        node += listing
+        right = nodes.enumerated_list()
+        for text in question.items:
+            right += nodes.list_item(
+                "", nodes.paragraph("", "", *self._inline(text, question.line))
+            )
+        answer += nodes.paragraph("", "", nodes.strong("", WORDS["answer"]))
+        answer += right
+        answer += self._blocks(
+            question.explanation, question.line, quiz_explanation(option="answer")
+        )
+
+    def _choices(self, question: Question, node: quiz_question, answer: quiz_answer) -> None:
+        node["correct"] = [i for i, option in enumerate(question.options) if option.correct]
+        for index, option in enumerate(question.options):
+            choice = quiz_option(
+                qid=node["qid"],
+                index=index,
+                multiple=question.type == "multiple",
+                spoken=spoken_math(option.text),
+            )
+            choice.extend(self._inline(option.text, option.line))
+            node += choice
+            explanation = quiz_explanation(option=str(index), correct=option.correct)
+            heading = nodes.paragraph()
+            verdict = WORDS["option_right"] if option.correct else WORDS["option_wrong"]
+            heading += nodes.strong("", verdict)
+            heading.extend(self._inline(option.text, option.line))
+            explanation += heading
+            answer += self._blocks(option.explanation, option.line, explanation)
+
+
+# --- HTML ---------------------------------------------------------------------------------
+
+
+def visit_quiz(self, node):
+    data = {"data-agq-quiz": node["quiz_id"], "data-agq-words": json.dumps(WORDS)}
+    self.body.append(self.starttag(node, "div", CLASS="agq-quiz", **data))
+    count = node["count"]
+    title = WORDS["title"] if count == 1 else say("title_count", count=count)
+    self.body.append(f'<p class="agq-title">{self.encode(title)}</p>')
+
+
+def depart_quiz(self, node):
+    self.body.append(
+        '<div class="agq-summary agq-js-only">'
+        '<p class="agq-score" aria-live="polite"></p>'
+        f'<button type="button" class="agq-button agq-reset">{WORDS["reset"]}</button>'
+        "</div></div>\n"
+    )
+
+
+def visit_question(self, node):
+    data = {"data-agq-type": node["kind"], "data-agq-question": node["qid"]}
+    if node["kind"] == "numeric":
+        data["data-agq-answer"] = repr(float(node["answer"]))
+        data["data-agq-tolerance"] = repr(float(node["tolerance"]))
+    else:
+        data["data-agq-correct"] = json.dumps(node["correct"])
+    self.body.append(self.starttag(node, "fieldset", CLASS="agq-question", **data))
+
+
+def depart_question(self, node):
+    self.body.append("</fieldset>\n")
+
+
+def visit_legend(self, node):
+    self.body.append(self.starttag(node, "legend", "", CLASS="agq-prompt"))
+
+
+def depart_legend(self, node):
+    self.body.append("</legend>\n")
+
+
+def visit_option(self, node):
+    kind = "checkbox" if node["multiple"] else "radio"
+    input_id = f"{node['qid']}-o{node['index']}"
+    self.body.append(
+        self.starttag(node, "div", CLASS="agq-option", **{"data-agq-option": node["index"]})
+        + f'<input type="{kind}" id="{input_id}" name="{node["qid"]}" value="{node["index"]}"'
+        + (f' aria-label="{self.attval(node["spoken"])}"' if node.get("spoken") else "")
+        + ">"
+        + f'<label for="{input_id}">'
+    )
+
+
+def depart_option(self, node):
+    self.body.append('</label><span class="agq-mark" aria-hidden="true"></span></div>\n')
+
+
+def visit_numeric(self, node):
+    input_id = f"{node['qid']}-value"
+    self.body.append(
+        '<div class="agq-numeric">'
+        f'<label for="{input_id}">{WORDS["your_answer"]}</label> '
+        f'<input type="text" inputmode="decimal" autocomplete="off" id="{input_id}" '
+        f'name="{node["qid"]}"></div>\n'
+    )
+    raise nodes.SkipNode
+
+
+def visit_order(self, node):
+    help_id = f"{node['qid']}-help"
+    self.body.append(
+        f'<p class="agq-order-help agq-js-only" id="{help_id}">{WORDS["order_help"]}</p>'
+        + self.starttag(node, "ol", CLASS="agq-order", **{"aria-describedby": help_id})
+    )
+
+
+def depart_order(self, node):
+    self.body.append("</ol>\n")
+
+
+def visit_item(self, node):
+    data = {"data-agq-item": node["index"]}
+    self.body.append(
+        self.starttag(node, "li", CLASS="agq-item", **data) + '<span class="agq-item-text">'
+    )
+
+
+def depart_item(self, node):
+    self.body.append("</span></li>\n")
+
+
+def visit_controls(self, node):
+    self.body.append(
+        '<div class="agq-controls agq-js-only">'
+        f'<button type="button" class="agq-button agq-check">{WORDS["check"]}</button>'
+        f'<button type="button" class="agq-button agq-retry" hidden>{WORDS["retry"]}</button>'
+        '<button type="button" class="agq-button agq-reveal" hidden>'
+        f"{WORDS['show_answer']}</button>"
+        "</div>"
+        '<div class="agq-feedback" role="status" aria-live="polite" tabindex="-1"></div>\n'
+    )
+    raise nodes.SkipNode
+
+
+def visit_answer(self, node):
+    self.body.append(
+        f'<details class="agq-answer"><summary>{WORDS["show_answer"]}</summary>'
+        '<div class="agq-answer-body">'
+    )
+
+
+def depart_answer(self, node):
+    self.body.append("</div></details>\n")
+
+
+def visit_explanation(self, node):
+    data = {"data-agq-explains": node["option"]}
+    classes = "agq-explanation" + (" agq-correct" if node.get("correct") else "")
+    self.body.append(self.starttag(node, "div", CLASS=classes, **data))
+
+
+def depart_explanation(self, node):
+    self.body.append("</div>\n")
+
+
+HTML = {
+    quiz: (visit_quiz, depart_quiz),
+    quiz_question: (visit_question, depart_question),
+    quiz_legend: (visit_legend, depart_legend),
+    quiz_option: (visit_option, depart_option),
+    quiz_numeric: (visit_numeric, None),
+    quiz_order: (visit_order, depart_order),
+    quiz_item: (visit_item, depart_item),
+    quiz_controls: (visit_controls, None),
+    quiz_answer: (visit_answer, depart_answer),
+    quiz_explanation: (visit_explanation, depart_explanation),
+}
+
+
+# --- every other builder ------------------------------------------------------------------
+
+
+def as_plain_nodes(node: quiz) -> nodes.Element:
+    """The quiz in standard docutils nodes: each prompt, its options or items, its answer."""
+    box = nodes.container(classes=["agq-quiz"])
+    count = node["count"]
+    box += nodes.rubric("", WORDS["title"] if count == 1 else say("title_count", count=count))
+    for question in node.findall(quiz_question):
+        legend = question.next_node(quiz_legend)
+        box += nodes.paragraph("", "", *[child.deepcopy() for child in legend.children])
+        choices = nodes.bullet_list()
+        for part in question.children:
+            if isinstance(part, quiz_option):
+                choices += nodes.list_item("", nodes.paragraph("", "", *part.deepcopy().children))
+            elif isinstance(part, quiz_order):
+                for item in part.children:
+                    choices += nodes.list_item(
+                        "", nodes.paragraph("", "", *item.deepcopy().children)
+                    )
+        if len(choices):
+            box += choices
+        answer = question.next_node(quiz_answer)
+        block = nodes.block_quote()
+        for part in answer.children:
+            block.extend(
+                [child.deepcopy() for child in part.children]
+                if isinstance(part, quiz_explanation)
+                else [part.deepcopy()]
+            )
+        box += block
+    return box
+
+
+def setup_quiz_directive(app: Sphinx) -> None:
+    for node_class, visitors in HTML.items():
+        app.add_node(node_class, html=visitors)
+    app.add_directive("quiz", QuizDirective)
+    add_plain_form(app, quiz, as_plain_nodes)
+    load_assets_where_used(app, quiz, "agq-quiz.css", "agq-quiz.js")
