@@ -7,6 +7,7 @@ each module.
 
 from __future__ import annotations
 
+import hashlib
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -25,9 +26,20 @@ from .stock_fixes import setup_stock_fixes
 from .toc_check import setup_toc_check
 from .video import setup_video
 
-# Bump when a node's attributes or the pages' markup change, so Sphinx re-reads and rewrites
-# every page built by an older version.
-ENV_VERSION = 6
+
+def _code_version() -> int:
+    """A number that changes with any file of course_ext: when the code that reads, draws or
+    exports a page changes, Sphinx re-reads and rewrites every page (nothing is executed
+    again: the chapters' outputs come from the cache). No version to bump by hand."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.rglob("*")):
+        if path.is_file() and path.suffix in {".py", ".js", ".css", ".html"}:
+            digest.update(path.relative_to(Path(__file__).parent).as_posix().encode())
+            digest.update(path.read_bytes())
+    return int(digest.hexdigest()[:8], 16)
+
+
+ENV_VERSION = _code_version()
 # The stack the extensions are written and tested for: Jupyter Book 1, Sphinx 7.
 SUPPORTED = {"jupyter-book": "1.", "sphinx": "7."}
 

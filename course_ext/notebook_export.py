@@ -206,10 +206,12 @@ def export_chapter(
                 nbformat.v4.new_code_cell(source, metadata={"tags": tags, "cellView": "form"})
             )
             continue
-        if "remove-cell" in tags:
-            source = (
-                "# A check that the lesson's numbers are right (hidden on the website).\n" + source
+        if "remove-cell" in tags:  # folded in Colab too: a check can give a quiz's answer away
+            source = "#@title A check that the numbers of the lesson are right\n" + source
+            cells.append(
+                nbformat.v4.new_code_cell(source, metadata={"tags": tags, "cellView": "form"})
             )
+            continue
         cells.append(nbformat.v4.new_code_cell(source, metadata={"tags": tags} if tags else {}))
 
     title = site.title_of(site.docname)

@@ -18,6 +18,11 @@ def text_outputs(page) -> list[str]:
     return [o.get_text() for o in soup.select(".cell_output")]
 
 
+def quiz_markup(page) -> list[str]:
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    return [str(quiz) for quiz in soup.select(".agq-quiz, .agq-progress")]
+
+
 def test_a_cold_rebuild_gives_the_same_text_outputs_and_notebooks(site, tmp_path):
     book = copy_book(tmp_path, with_cache=False)  # every chapter executes again
     result = build_book(book)
@@ -35,6 +40,10 @@ def test_a_cold_rebuild_gives_the_same_text_outputs_and_notebooks(site, tmp_path
         if text_outputs(page) != text_outputs(again / "book" / page.name):
             differences.append(page.name)
     assert not differences, f"text outputs differ between two builds: {differences}"
+    # Quizzes are shuffled by a seed from their own text: the same markup, byte for byte.
+    for page in sorted((site / "book").glob("*.html")):
+        ours, theirs = quiz_markup(page), quiz_markup(again / "book" / page.name)
+        assert ours == theirs, f"{page.name}: the quiz markup differs between two builds"
     for notebook in sorted((site / "_sources" / "book").glob("*.ipynb")):
         assert (
             notebook.read_bytes() == (again / "_sources" / "book" / notebook.name).read_bytes()

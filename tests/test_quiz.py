@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import SMALL_PROJECT_CONF, build_small_project
+from conftest import ROOT, SMALL_PROJECT_CONF, build_small_project
 
 from course_ext.quiz.model import QuizError, parse_quiz
 
@@ -132,8 +132,11 @@ def test_the_html_uses_native_controls_and_works_without_javascript(tmp_path):
         answer = question.select_one("details.agq-answer")
         assert answer and answer.summary.get_text() == "Show the answer"
         assert question.select_one("[aria-live=polite]")
-    explanations = questions[0].select(".agq-explanation")
-    assert "✓ Correct" in explanations[0].get_text() and "✗ Incorrect" in explanations[1].get_text()
+    # Shown in their shuffled order, each explanation with its option (index 0 is the right one).
+    right = questions[0].select_one('.agq-explanation[data-agq-explains="0"]').get_text()
+    wrong = questions[0].select_one('.agq-explanation[data-agq-explains="1"]').get_text()
+    assert "✓ Correct" in right and "None" in right
+    assert "✗ Incorrect" in wrong and "zeros" in wrong
     assert "agq-quiz.js" in str(soup.find_all("script")), "quiz script not loaded on the page"
 
 
@@ -281,3 +284,64 @@ def test_builders_other_than_html_show_the_quiz_and_video_as_text(tmp_path):
         "0:40 Start",
     ]:
         assert expected in text, (expected, text)
+
+
+def test_the_book_repeats_no_prompt_and_gives_no_answer_away_by_position(capsys):
+    from tools import check_quizzes
+
+    chapters = sorted(str(p) for p in (ROOT / "book").glob("*.md"))
+    assert check_quizzes.main(chapters) == 0, capsys.readouterr().out
+    assert "single-answer questions, by position" in capsys.readouterr().out
+
+
+def test_near_duplicate_prompts_are_found():
+    from tools.check_quizzes import near_duplicates
+
+    prompts = [
+        ("a.md:3", "After `y = x**2` and `y.backward()` at x = 3, what is `x.grad`?"),
+        ("b.md:9", "At x = 3, after `y = x**2` and `y.backward()`, what is `x.grad`?"),
+        ("c.md:4", "What does `torch.no_grad()` change inside its block?"),
+    ]
+    assert [(a, b) for a, b, _ in near_duplicates(prompts)] == [("a.md:3", "b.md:9")]
+
+
+def test_a_saved_answer_follows_its_question_not_its_position():
+    """Answers are stored under each question's key: reorder the quiz and they follow."""
+    questions = [q for q in re.split(r"(?m)^(?=- type:)", GOOD) if q]
+    keys = {q.prompt: q.key for q in parse_quiz(GOOD)}
+    reordered = parse_quiz("".join(reversed(questions)))
+    assert {q.prompt: q.key for q in reordered} == keys
+    assert len(set(keys.values())) == 3
+    edited = parse_quiz(GOOD.replace("Which are floating point?", "Which are floats?"))
+    assert edited[1].key != keys["Which are floating point?"]  # a new question starts afresh
+
+
+PINNED = "".join(
+    f"- type: single\n  prompt: Question {n}?\n  shuffle: false\n  options:\n"
+    "    - {text: right, explanation: yes}\n    - {text: wrong, explanation: no}\n"
+    "  correct: 1\n"
+    for n in range(4)
+)
+
+
+def test_a_page_whose_right_answers_share_a_position_stops_the_build_at_its_line(tmp_path):
+    result = build(tmp_path, page_with(PINNED))
+    assert result.returncode != 0
+    assert re.search(
+        r"index\.md:\d+: ?(WARNING: )?quiz: the right answer is option 1 in 4 of the page's 4 "
+        r"single-answer questions, which gives it away",
+        result.stderr,
+    ), result.stderr
+
+
+def test_biased_pages_are_named():
+    from course_ext.quiz.model import biased_position
+
+    pinned = "".join(
+        f"- type: single\n  prompt: Question {n}?\n  shuffle: false\n  options:\n"
+        "    - {text: right, explanation: yes}\n    - {text: wrong, explanation: no}\n"
+        "  correct: 1\n"
+        for n in range(4)
+    )
+    assert biased_position(parse_quiz(pinned)) == (1, 4, 4)
+    assert biased_position(parse_quiz(pinned)[:3]) is None  # too few to tell

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -112,15 +113,23 @@ def test_answers_survive_a_reload_until_reset(open_page):
 
 def test_keyboard_only(open_page):
     page, _ = open_page(PAGE)
+    correct = [str(i) for i in json.loads(question(page, 1).get_attribute("data-agq-correct"))]
+    first_shown = question(page, 1).locator("input").first.get_attribute("id")
     # Reach the first option by tabbing from the element just before the quiz.
     page.locator(".agq-quiz").evaluate(
         "quiz => { const b = document.createElement('button'); b.id = 'kb-start';"
         " quiz.before(b); b.focus(); }"
     )
     page.keyboard.press("Tab")
-    focused = page.evaluate("document.activeElement.id")
-    assert focused.endswith("q1-o0"), f"Tab went to {focused!r}, not the first option"
-    page.keyboard.press("ArrowDown")  # radio group: select the second option (a wrong one)
+    assert page.evaluate("document.activeElement.id") == first_shown
+
+    def choose(right: bool) -> None:
+        """Arrow keys move the choice in a radio group: stop on a right or a wrong one."""
+        page.keyboard.press("Space")
+        while (page.evaluate("document.activeElement.value") in correct) != right:
+            page.keyboard.press("ArrowDown")
+
+    choose(right=False)
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") == "Check"
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
@@ -129,8 +138,8 @@ def test_keyboard_only(open_page):
     expect(feedback(page, 1)).to_contain_text("✗ Not quite.")
     page.keyboard.press("Tab")  # to "Try again"
     assert page.evaluate("document.activeElement.textContent") == "Try again"
-    page.keyboard.press("Enter")
-    page.keyboard.press("Space")  # Try again focused the first option, which is right
+    page.keyboard.press("Enter")  # ... which puts the focus back on the first option
+    choose(right=True)
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
     expect(feedback(page, 1)).to_contain_text("✓ Correct.")
@@ -241,3 +250,93 @@ def test_order_question_without_javascript_folds_the_right_order(open_page):
     assert [f.split(",")[0] for f in folded] == [s.split(",")[0] for s in RIGHT_ORDER[:3]] + [
         "AccumulateGrad"
     ]
+
+
+def answer_right(page, number: int) -> None:
+    """Answer a single- or multiple-answer question right, as the page's data says."""
+    asked = question(page, number)
+    for index in json.loads(asked.get_attribute("data-agq-correct")):
+        asked.locator(f'input[value="{index}"]').check()
+    asked.get_by_role("button", name="Check").click()
+    expect(asked.locator(".agq-feedback")).to_contain_text("✓ Correct.")
+
+
+def progress_of(page, title: str) -> str:
+    return (
+        page.locator(".agq-progress li")
+        .filter(has_text=title)
+        .locator(".agq-progress-count")
+        .inner_text()
+    )
+
+
+def test_the_landing_page_counts_answers_of_two_quizzes_and_forgets_them(open_page, browser):
+    page, record = open_page("book/why_autodiff.html")
+    answer_right(page, 1)
+    page.goto(page.url.replace("why_autodiff", "autograd_mechanics"))
+    first_choice = page.locator('.agq-question:not([data-agq-type="numeric"])').first
+    number = int(first_choice.get_attribute("data-agq-question").rsplit("q", 1)[1])
+    answer_right(page, number)
+    page.goto(page.url.replace("autograd_mechanics", "intro"))
+    expect(page.locator(".agq-progress-status")).to_contain_text("2 of ")
+    assert progress_of(page, "Why automatic differentiation").startswith("1 of ")
+    assert progress_of(page, "Autograd mechanics").startswith("1 of ")
+    assert progress_of(page, "Gradient descent").startswith("0 of ")
+    page.get_by_role("button", name="Forget my answers").click()
+    expect(page.locator(".agq-progress-status")).to_have_text("Your answers are forgotten.")
+    assert progress_of(page, "Why automatic differentiation").startswith("0 of ")
+    page.goto(page.url.replace("intro", "why_autodiff"))
+    expect(feedback(page, 1)).to_be_empty()  # the lesson forgot it too
+    assert not any(record.values()), record
+
+
+def test_without_javascript_the_landing_page_lists_each_lessons_questions(open_page):
+    page, _ = open_page("book/intro.html", java_script_enabled=False)
+    rows = page.locator(".agq-progress li")
+    assert rows.count() >= 11
+    assert re.fullmatch(r"\d+ questions", progress_of(page, "Why automatic differentiation"))
+    expect(page.get_by_role("button", name="Forget my answers")).to_be_hidden()
+
+
+REFUSED_STORAGE = """Object.defineProperty(window, 'localStorage', {
+  get() { throw new DOMException('The user refused storage', 'SecurityError'); } });"""
+
+
+def test_quizzes_and_progress_work_without_errors_where_storage_is_refused(open_page):
+    page, _ = open_page("book/why_autodiff.html")
+    ours = []  # the theme's own scripts throw there too; that is not the quiz's to fix
+    page.on("pageerror", lambda error: "agq-" in (error.stack or "") and ours.append(error.stack))
+    page.add_init_script(REFUSED_STORAGE)
+    page.reload()
+    answer_right(page, 1)
+    page.goto(page.url.replace("why_autodiff", "intro"))
+    expect(page.locator(".agq-progress-status")).to_contain_text("keeps no answers")
+    assert not ours, ours
+
+
+def test_options_are_shown_shuffled_and_the_right_ones_spread_over_positions(site):
+    """No position holds the right answer of more than 40 % of the single-answer questions,
+    and each explanation stays with its option, whatever the shuffle did."""
+    from collections import Counter
+
+    from conftest import LESSONS
+
+    places = Counter()
+    for chapter in ["lecture", *LESSONS]:
+        soup = BeautifulSoup((site / "book" / f"{chapter}.html").read_text("utf-8"), "html.parser")
+        for asked in soup.select('fieldset.agq-question[data-agq-type="single"]'):
+            shown = [o["data-agq-option"] for o in asked.select(".agq-option")]
+            [right] = json.loads(asked["data-agq-correct"])
+            places[shown.index(str(right))] += 1
+            explained = [e["data-agq-explains"] for e in asked.select(".agq-explanation")]
+            assert explained == shown, f"{chapter}: explanations out of step with options"
+            for option in asked.select(".agq-option"):
+                label = option.label.get_text(" ", strip=True)
+                why = asked.select_one(
+                    f'.agq-explanation[data-agq-explains="{option["data-agq-option"]}"]'
+                )
+                said = why.get_text(" ", strip=True).replace("\u2019", "'")  # smart quotes
+                assert label.replace("\u2019", "'") in said, (chapter, label)
+    total = sum(places.values())
+    assert total >= 25, places
+    assert max(places.values()) <= 0.4 * total, f"right answers by position: {dict(places)}"

@@ -166,7 +166,9 @@ def test_code_cells_show_their_outputs(site):
     records = cache.list_project_records()
     assert records, "no executed chapters in the jupyter-cache"
     for record in records:
-        notebook = cache.get_cache_bundle(cache.get_cached_project_nb(record.uri).pk).nb
+        cached = cache.get_cached_project_nb(record.uri)
+        assert cached is not None, f"{record.uri}: its current code was never executed"
+        notebook = cache.get_cache_bundle(cached.pk).nb
         expected = sum(
             1
             for cell in notebook.cells

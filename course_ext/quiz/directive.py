@@ -18,11 +18,14 @@ import re
 from docutils import nodes
 from docutils.statemachine import StringList
 from sphinx.application import Sphinx
+from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from ..html_nodes import add_plain_form, escape_raw_html, load_assets_where_used
-from .model import Question, QuizError, parse_quiz
+from .model import Question, QuizError, biased_position, parse_quiz
 from .words import WORDS, say
+
+logger = logging.getLogger(__name__)
 
 
 class quiz(nodes.General, nodes.Element):
@@ -101,6 +104,9 @@ class QuizDirective(SphinxDirective):
         self.set_source_info(root)
         for number, question in enumerate(questions, 1):
             root += self._question(question, f"{quiz_id}-q{number}", number)
+        # For the page's checks and the landing page's progress (see setup_quiz_directive).
+        page = self.env.temp_data.setdefault("course_quiz_questions", [])
+        page += [(question, self._file_line(question.line)) for question in questions]
         return [root]
 
     def _file_line(self, yaml_line: int) -> int:
@@ -122,7 +128,7 @@ class QuizDirective(SphinxDirective):
         return into
 
     def _question(self, question: Question, qid: str, number: int) -> quiz_question:
-        node = quiz_question(qid=qid, kind=question.type, number=number)
+        node = quiz_question(qid=qid, kind=question.type, number=number, key=question.key)
         legend = quiz_legend()
         legend += nodes.inline("", say("number", number=number), classes=["agq-number"])
         legend.extend(self._inline(question.prompt, question.line))
@@ -171,7 +177,8 @@ class QuizDirective(SphinxDirective):
 
     def _choices(self, question: Question, node: quiz_question, answer: quiz_answer) -> None:
         node["correct"] = [i for i, option in enumerate(question.options) if option.correct]
-        for index, option in enumerate(question.options):
+        for index in question.shown:
+            option = question.options[index]
             choice = quiz_option(
                 qid=node["qid"],
                 index=index,
@@ -210,7 +217,11 @@ def depart_quiz(self, node):
 
 
 def visit_question(self, node):
-    data = {"data-agq-type": node["kind"], "data-agq-question": node["qid"]}
+    data = {
+        "data-agq-type": node["kind"],
+        "data-agq-question": node["qid"],
+        "data-agq-key": node["key"],
+    }
     if node["kind"] == "numeric":
         data["data-agq-answer"] = repr(float(node["answer"]))
         data["data-agq-tolerance"] = repr(float(node["tolerance"]))
@@ -363,7 +374,47 @@ def as_plain_nodes(node: quiz) -> nodes.Element:
     return box
 
 
+def check_page(app: Sphinx, doctree: nodes.document) -> None:
+    """Stop a page whose right answers sit in one position; remember its questions' keys."""
+    env = app.env
+    questions = env.temp_data.pop("course_quiz_questions", [])
+    if not questions:
+        return
+    env.course_quiz_keys[env.docname] = [question.key for question, _ in questions]
+    bias = biased_position([question for question, _ in questions])
+    if bias:
+        position, count, total = bias
+        first_line = min(line for _, line in questions)
+        logger.warning(
+            f"quiz: the right answer is option {position} in {count} of the page's {total} "
+            "single-answer questions, which gives it away: reword one, or pin its order "
+            "with `shuffle: false` and move its right option",
+            location=(env.docname, first_line),
+            type="quiz",
+            subtype="position",
+        )
+
+
+def _init_keys(app: Sphinx) -> None:
+    if not hasattr(app.env, "course_quiz_keys"):
+        app.env.course_quiz_keys = {}
+
+
+def _purge_keys(app: Sphinx, env, docname: str) -> None:
+    getattr(env, "course_quiz_keys", {}).pop(docname, None)
+
+
+def _merge_keys(app: Sphinx, env, docnames, other) -> None:
+    env.course_quiz_keys.update(
+        {d: keys for d, keys in getattr(other, "course_quiz_keys", {}).items() if d in docnames}
+    )
+
+
 def setup_quiz_directive(app: Sphinx) -> None:
+    app.connect("builder-inited", _init_keys)
+    app.connect("env-purge-doc", _purge_keys)
+    app.connect("env-merge-info", _merge_keys)
+    app.connect("doctree-read", check_page)
     for node_class, visitors in HTML.items():
         app.add_node(node_class, html=visitors)
     app.add_directive("quiz", QuizDirective)

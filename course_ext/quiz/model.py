@@ -23,8 +23,11 @@ A quiz is a YAML list of questions::
       items: [forward pass, loss, backward pass]   # in the right order
       explanation: Each step needs what the one before it made.
 
-An `order` question is shown in an order that is not the right one, the same in every
-build: a shuffle seeded by the question's own text (`shown_order`).
+Options are shown in an order that gives nothing away and is the same in every build: a
+shuffle seeded by the question's own text (`seeded_order`), each explanation staying with
+its option; `shuffle: false` pins the order as written (for options that refer to each
+other). An `order` question is never shown in its right order. `biased_position` finds a
+page whose right answers sit in one position too often.
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ import yaml
 
 from ..errors import LocatedError
 
-CHOICE_KEYS = {"type", "prompt", "options", "correct"}
+CHOICE_KEYS = {"type", "prompt", "options", "correct", "shuffle"}
 OPTION_KEYS = {"text", "explanation"}
 KEYS = {
     "single": CHOICE_KEYS,
@@ -73,17 +76,45 @@ class Question:
     tolerance: float = 0.0
     explanation: str = ""
     items: list[str] = field(default_factory=list)  # `order`: in the right order
-    shown: list[int] = field(default_factory=list)  # `order`: the indices, as shown
+    shown: list[int] = field(default_factory=list)  # options or items, as shown
+
+    @property
+    def texts(self) -> list[str]:
+        return self.items or [option.text for option in self.options]
+
+    @property
+    def key(self) -> str:
+        """Names the question by what it asks, wherever it stands: a learner's saved answer
+        follows the question, never its position in the quiz."""
+        content = "\x1f".join([self.type, self.prompt, *sorted(self.texts)])
+        return hashlib.sha256(content.encode("utf-8")).hexdigest()[:16]
+
+    @property
+    def right_positions(self) -> list[int]:
+        """Where the right options are shown, counted from 0."""
+        return [place for place, index in enumerate(self.shown) if self.options[index].correct]
 
 
-def shown_order(texts: list[str]) -> list[int]:
-    """A permutation of the items that is never the right order, the same in every build."""
-    seed = hashlib.sha256("\x1f".join(texts).encode("utf-8")).hexdigest()
-    order = list(range(len(texts)))
+def seeded_order(seed_text: str, count: int, never_as_written: bool = False) -> list[int]:
+    """A shuffle of `range(count)` seeded by `seed_text`: the same in every build."""
+    seed = hashlib.sha256(seed_text.encode("utf-8")).hexdigest()
+    order = list(range(count))
     shuffle = random.Random(seed)
-    while order == sorted(order):
+    shuffle.shuffle(order)
+    while never_as_written and order == sorted(order):
         shuffle.shuffle(order)
     return order
+
+
+def biased_position(questions: list[Question]) -> tuple[int, int, int] | None:
+    """(position from 1, how many, of how many) when one position holds the right answer of
+    more than half of a page's single-answer questions (four or more); else None."""
+    places = [q.right_positions[0] for q in questions if q.type == "single"]
+    if len(places) < 4:
+        return None
+    top = max(set(places), key=lambda place: (places.count(place), -place))
+    count = places.count(top)
+    return (top + 1, count, len(places)) if count * 2 > len(places) else None
 
 
 class _LineLoader(yaml.SafeLoader):
@@ -206,6 +237,12 @@ def _question(item, number: int) -> Question:
                 f"{what}: option {index} is listed twice in 'correct'", item.line_of("correct")
             )
         question.options[index - 1].correct = True
+    shuffle = item.get("shuffle", True)
+    if not isinstance(shuffle, bool):
+        raise QuizError(f"{what}: 'shuffle' is true or false", item.line_of("shuffle"))
+    count = len(question.options)
+    seed = "\x1f".join([question.prompt, *question.texts])
+    question.shown = seeded_order(seed, count) if shuffle else list(range(count))
     return question
 
 
@@ -219,7 +256,8 @@ def _order(item: _Mapping, question: Question, what: str) -> Question:
         if str(text).strip() in question.items:
             raise QuizError(f"{what}, item {index} repeats {str(text)!r}", item.line_of("items"))
         question.items.append(str(text).strip())
-    question.shown = shown_order(question.items)
+    texts = "\x1f".join([question.prompt, *question.items])
+    question.shown = seeded_order(texts, len(question.items), never_as_written=True)
     question.explanation = _text(item, "explanation", what)
     return question
 

@@ -14,11 +14,8 @@ def quiz_markdown(yaml_text: str) -> list[str]:
     for number, question in enumerate(parse_quiz(yaml_text), 1):
         kind = WORDS[f"kind_{question.type}"]
         lines += [say("notebook_question", number=number, kind=kind, prompt=question.prompt), ""]
-        shown = (
-            [question.items[i] for i in question.shown]
-            if question.type == "order"
-            else [option.text for option in question.options]
-        )
+        # The order of the page: options as shuffled, items as shown.
+        shown = [question.texts[i] for i in question.shown]
         lines += [f"- ({letter}) {text}" for letter, text in zip(LETTERS, shown, strict=False)]
         lines += ["", f"<details><summary>{WORDS['show_answer']}</summary>", ""]
         if question.type == "numeric":
@@ -32,7 +29,8 @@ def quiz_markdown(yaml_text: str) -> list[str]:
             lines += [f"{place}. {text}" for place, text in enumerate(question.items, 1)]
             lines += ["", " ".join(question.explanation.split()), ""]
         else:
-            for letter, option in zip(LETTERS, question.options, strict=False):
+            options = [question.options[i] for i in question.shown]
+            for letter, option in zip(LETTERS, options, strict=False):
                 verdict = WORDS["notebook_right" if option.correct else "notebook_wrong"]
                 lines.append(f"- ({letter}) {verdict}: {' '.join(option.explanation.split())}")
             lines.append("")

@@ -41,6 +41,13 @@ WORDS = {
     "move_up": "Move up: {item}",
     "move_down": "Move down: {item}",
     "moved": "{item}: now {position} of {total}.",
+    # The landing page's progress ({quiz-progress}).
+    "progress_questions": "{total} questions",
+    "progress_lesson": "{right} of {total} answered right",
+    "progress_total": "{right} of {total} questions answered right, kept in this browser only.",
+    "progress_unkept": "This browser keeps no answers (its storage is off): no progress to show.",
+    "progress_forgotten": "Your answers are forgotten.",
+    "progress_reset": "Forget my answers",
     # The Colab notebook.
     "kind_single": "one answer",
     "kind_multiple": "one or more answers",

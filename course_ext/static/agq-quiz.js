@@ -6,7 +6,7 @@
 "use strict";
 
 (() => {
-  const STORAGE_PREFIX = "agq:v1:";
+  const STORAGE_PREFIX = "agq:v2:";
 
   /** @typedef {{value: string[], state: "correct"|"wrong"|"revealed"|"open"}} Saved */
 
@@ -18,26 +18,59 @@
     return (words[key] || key).replace(/\{(\w+)\}/g, (_, name) => String(values[name]));
   }
 
+  // Answers are kept per question, under a key made from its content (data-agq-key), so
+  // an edited or reordered quiz never shows another question's answer, and the landing
+  // page can count them.
+  /** @param {string} key @returns {Saved | null} */
+  function read(key) {
+    try {
+      const saved = JSON.parse(window.localStorage.getItem(STORAGE_PREFIX + key) || "null");
+      return saved && Array.isArray(saved.value) && typeof saved.state === "string" ? saved : null;
+    } catch {
+      return null; // storage refused or corrupt: start afresh
+    }
+  }
+
+  /** @param {string} key @param {Saved | null} saved */
+  function write(key, saved) {
+    try {
+      if (saved) window.localStorage.setItem(STORAGE_PREFIX + key, JSON.stringify(saved));
+      else window.localStorage.removeItem(STORAGE_PREFIX + key);
+    } catch {
+      // Private mode or full storage: the quiz still works, it just forgets.
+    }
+  }
+
+  function storageWorks() {
+    try {
+      window.localStorage.setItem(STORAGE_PREFIX + "probe", "1");
+      window.localStorage.removeItem(STORAGE_PREFIX + "probe");
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   /** @param {HTMLElement} quiz */
-  function storageKey(quiz) {
-    return `${STORAGE_PREFIX}${window.location.pathname}#${quiz.dataset.agqQuiz}`;
+  function questionsOf(quiz) {
+    return Array.from(quiz.querySelectorAll(".agq-question")).map((q) => /** @type {HTMLElement} */ (q));
   }
 
   /** @param {HTMLElement} quiz @returns {Record<string, Saved>} */
   function load(quiz) {
-    try {
-      return JSON.parse(window.localStorage.getItem(storageKey(quiz)) || "{}");
-    } catch {
-      return {}; // storage disabled or corrupt: start afresh
+    /** @type {Record<string, Saved>} */
+    const saved = {};
+    for (const question of questionsOf(quiz)) {
+      const found = read(question.dataset.agqKey || "");
+      if (found) saved[question.dataset.agqQuestion || ""] = found;
     }
+    return saved;
   }
 
   /** @param {HTMLElement} quiz @param {Record<string, Saved>} saved */
   function save(quiz, saved) {
-    try {
-      window.localStorage.setItem(storageKey(quiz), JSON.stringify(saved));
-    } catch {
-      // Private mode or full storage: the quiz still works, it just forgets.
+    for (const question of questionsOf(quiz)) {
+      write(question.dataset.agqKey || "", saved[question.dataset.agqQuestion || ""] || null);
     }
   }
 
@@ -330,7 +363,48 @@
     updateScore(quiz, saved);
   }
 
-  const start = () => document.querySelectorAll(".agq-quiz").forEach((q) => setUp(/** @type {HTMLElement} */ (q)));
+  /**
+   * The landing page: how many questions of each lesson this browser has answered right.
+   * @param {HTMLElement} box
+   */
+  function setUpProgress(box) {
+    try {
+      words = JSON.parse(box.dataset.agqWords || "{}");
+    } catch {
+      words = {};
+    }
+    const rows = Array.from(box.querySelectorAll("[data-agq-keys]")).map((r) => /** @type {HTMLElement} */ (r));
+    const status = /** @type {HTMLElement} */ (box.querySelector(".agq-progress-status"));
+    const keysOf = (/** @type {HTMLElement} */ row) => /** @type {string[]} */ (JSON.parse(row.dataset.agqKeys || "[]"));
+    const refresh = () => {
+      let right = 0;
+      let total = 0;
+      for (const row of rows) {
+        const keys = keysOf(row);
+        const done = keys.filter((key) => read(key)?.state === "correct").length;
+        right += done;
+        total += keys.length;
+        const count = /** @type {HTMLElement} */ (row.querySelector(".agq-progress-count"));
+        count.textContent = say("progress_lesson", { right: done, total: keys.length });
+      }
+      return { right, total };
+    };
+    const { right, total } = refresh();
+    status.textContent = storageWorks()
+      ? say("progress_total", { right, total })
+      : say("progress_unkept");
+    box.querySelector(".agq-progress-reset")?.addEventListener("click", () => {
+      for (const row of rows) for (const key of keysOf(row)) write(key, null);
+      refresh();
+      status.textContent = say("progress_forgotten");
+    });
+    box.classList.add("agq-ready");
+  }
+
+  const start = () => {
+    document.querySelectorAll(".agq-quiz").forEach((q) => setUp(/** @type {HTMLElement} */ (q)));
+    document.querySelectorAll(".agq-progress").forEach((b) => setUpProgress(/** @type {HTMLElement} */ (b)));
+  };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
 })();
