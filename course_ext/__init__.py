@@ -22,6 +22,7 @@ from .local_mathjax import setup_local_mathjax
 from .parallel_execution import setup_parallel_execution
 from .quiz import setup_quiz
 from .sitemap import setup_sitemap
+from .stepper import setup_stepper
 from .stock_fixes import setup_stock_fixes
 from .toc_check import setup_toc_check
 from .video import setup_video
@@ -80,6 +81,7 @@ def setup(app: Sphinx) -> dict:
     setup_quiz(app)
     setup_colab(app)
     setup_video(app)
+    setup_stepper(app)
     setup_stock_fixes(app)
     setup_toc_check(app)
     setup_parallel_execution(app)

@@ -250,6 +250,7 @@ def fragment(html: str, selector: str) -> str:
             ".agv-video",
         ),
         ("colab", "Open it: {colab}`index`\n", "p:has(a)"),
+        ("stepper", "```{backprop-stepper}\nx = 2.0\nh = x**2 * (3 * x)\n```\n", "figure"),
     ],
 )
 def test_snapshot_of_each_directives_html(tmp_path, name, page, selector):

@@ -1,0 +1,576 @@
+"""The `backprop-stepper` directive: step through the graph PyTorch records, forward and back.
+
+    ```{backprop-stepper}
+    x = 2.0, y = 3.0, w = 4.0
+    z = (x + y) * w
+    ```
+
+At build time the expression is evaluated with PyTorch (float64) in the Sphinx process,
+from its parsed syntax tree (only arithmetic, names and a few functions: no `eval`). The
+graph walked is the one PyTorch recorded: `grad_fn` nodes through `next_functions`, down to
+the `AccumulateGrad` node of each input. Every number shown comes from PyTorch itself:
+each node's forward value is the tensor its operation returned, and a hook on each node
+(`Node.register_hook`) records, in the order the engine runs them, the gradient it
+receives and the gradients it passes on; none is recomputed by formulas of ours (the local
+derivative shown is their ratio). Graphviz lays the graph out (`dot -Tplain`); the SVG is
+drawn here, so its parts carry the classes the script and the two themes need.
+
+This module owns the stepper's forms: the model (`record`), the HTML (an inline SVG with
+every value and gradient, the steps as data, the controls, and the steps in words for
+readers without JavaScript), the form for other builders (the steps as a list), the Colab
+notebook's form (the same picture, and a link to the page), and its words (WORDS).
+`static/agb-stepper.js` steps through it. Why our own: no maintained tool draws the graph
+PyTorch recorded and steps through its backward pass (torchviz draws a still picture).
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import html
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import graphviz
+import torch
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.util.docutils import SphinxDirective
+
+from .errors import LocatedError
+from .html_nodes import add_plain_form, load_assets_where_used
+from .notebook_export import register_notebook_form
+
+WORDS = {
+    "figure": "The graph PyTorch recorded for {expression}",
+    "previous": "Previous step",
+    "next": "Next step",
+    "play": "Play",
+    "pause": "Pause",
+    "reset": "Reset",
+    "slider": "Step",
+    "counter": "Step {step} of {total}",
+    "start": "Press Next step: the forward pass computes each value, then the backward pass "
+    "hands the gradients back from {output}.",
+    "steps_title": "The steps in words",
+    "input": "Forward: the input {name} is {value}.",
+    "forward": "Forward: {fn} computes {name} = {value}.",
+    "seed": "Backward starts at {name} with the seed d{name}/d{name} = 1.",
+    "receives": "{fn} (for {name}) receives {received}.",
+    "meet": "{fn} (for {name}) receives {parts} = {received}: {count} paths meet here.",
+    "passes": "Times the local derivative {local}, it passes {received} × {local} = {value} "
+    "to {target}.",
+    "stores": "It stores {name}.grad = {received}.",
+    "details": "{fn} for {name}: value {value}, gradient {grad}.",
+    "saved": "Saved for backward: {saved}.",
+    "nothing_saved": "Nothing saved for backward.",
+    "value": "value {value}",
+    "grad": "grad {grad}",
+    "notebook": "The graph of {expression}, with every value and gradient. On the course's page "
+    "you can step through it: [{title}]({url}).",
+}
+FUNCTIONS = {
+    "exp": torch.exp,
+    "log": torch.log,
+    "sin": torch.sin,
+    "cos": torch.cos,
+    "tanh": torch.tanh,
+    "sigmoid": torch.sigmoid,
+    "relu": torch.relu,
+    "sqrt": torch.sqrt,
+    "abs": torch.abs,
+}
+OPERATORS = {ast.Add: "+", ast.Sub: "−", ast.Mult: "×", ast.Div: "÷", ast.Pow: "**"}
+INPUT = re.compile(r"^\s*(?P<name>[A-Za-z_]\w*)\s*=\s*(?P<value>[-+]?[\d.]+(?:e[-+]?\d+)?)\s*$")
+
+
+class StepperError(LocatedError):
+    """A mistake in a stepper's body; `line` counts from 1 in the body."""
+
+
+def number(value: float) -> str:
+    return format(value, ".6g")
+
+
+@dataclass
+class Node:
+    """One node of the recorded graph: an input (its AccumulateGrad) or an operation."""
+
+    id: str
+    name: str  # the input's name, or the sub-expression this node computes
+    title: str  # what the box shows: the name of an input, the symbol of an operation
+    fn: str  # PyTorch's class of the node: AddBackward0, AccumulateGrad...
+    value: float
+    inputs: list[str] = field(default_factory=list)  # node ids, in next_functions order
+    grad: float = 0.0
+    saved: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class Recording:
+    expression: str  # as written, e.g. "z = (x + y) * w"
+    output: str
+    nodes: dict[str, Node]
+    forward: list[str]  # node ids in evaluation order
+    backward: list[dict]  # {node, received, parts: [[from, value]], passes: [[to, value]]}
+
+
+def parse_body(lines: list[str]) -> tuple[dict[str, float], str, ast.expr]:
+    """`x = 2.0, y = 3.0` then `z = <expression>`: the inputs, the output's name, the tree."""
+    content = [(n, line) for n, line in enumerate(lines, 1) if line.strip()]
+    if len(content) != 2:
+        raise StepperError(
+            "write two lines: the inputs (x = 2.0, y = 3.0), then the output (z = x * y)",
+            content[2][0] if len(content) > 2 else 1,
+        )
+    (first, inputs_line), (second, output_line) = content
+    inputs = {}
+    for part in inputs_line.split(","):
+        match = INPUT.match(part)
+        if not match:
+            raise StepperError(f"an input is `name = number`, not {part.strip()!r}", first)
+        if match["name"] in inputs or match["name"] in FUNCTIONS:
+            raise StepperError(f"the input name {match['name']!r} is taken", first)
+        inputs[match["name"]] = float(match["value"])
+    try:
+        tree = ast.parse(output_line.strip(), mode="exec")
+    except SyntaxError as error:
+        raise StepperError(f"the expression does not parse: {error.msg}", second) from None
+    statement = tree.body[0] if len(tree.body) == 1 else None
+    if not (
+        isinstance(statement, ast.Assign)
+        and len(statement.targets) == 1
+        and isinstance(statement.targets[0], ast.Name)
+    ):
+        raise StepperError("the second line names the output: `z = <expression>`", second)
+    return inputs, statement.targets[0].id, statement.value
+
+
+class _Evaluator:
+    """Evaluate the expression tree with torch, noting which sub-expression made each node."""
+
+    def __init__(self, leaves: dict[str, torch.Tensor], line: int):
+        self.leaves, self.line, self.made = leaves, line, {}
+
+    def __call__(self, tree: ast.expr) -> torch.Tensor:
+        return self.evaluate(tree)
+
+    def evaluate(self, tree: ast.expr):
+        if isinstance(tree, ast.Constant) and isinstance(tree.value, (int, float)):
+            return torch.tensor(float(tree.value), dtype=torch.float64)
+        if isinstance(tree, ast.Name):
+            if tree.id not in self.leaves:
+                names = ", ".join(self.leaves)
+                raise StepperError(f"unknown name {tree.id!r} (the inputs are {names})", self.line)
+            return self.leaves[tree.id]
+        if isinstance(tree, ast.UnaryOp) and isinstance(tree.op, ast.USub):
+            return self.note(tree, -self.evaluate(tree.operand), "−")
+        if isinstance(tree, ast.BinOp) and type(tree.op) in OPERATORS:
+            left, right = self.evaluate(tree.left), self.evaluate(tree.right)
+            symbol = OPERATORS[type(tree.op)]
+            if isinstance(tree.op, ast.Pow) and isinstance(tree.right, ast.Constant):
+                symbol = f"**{tree.right.value:g}"
+            operate = {"+": torch.add, "−": torch.sub, "×": torch.mul, "÷": torch.div}
+            result = operate[symbol](left, right) if symbol in operate else left**right
+            return self.note(tree, result, symbol)
+        if (
+            isinstance(tree, ast.Call)
+            and isinstance(tree.func, ast.Name)
+            and tree.func.id in FUNCTIONS
+            and len(tree.args) == 1
+            and not tree.keywords
+        ):
+            return self.note(
+                tree, FUNCTIONS[tree.func.id](self.evaluate(tree.args[0])), tree.func.id
+            )
+        what = ast.unparse(tree)
+        known = ", ".join(FUNCTIONS)
+        raise StepperError(
+            f"{what!r} is not arithmetic on the inputs (+ - * / **, and {known})", self.line
+        )
+
+    def note(self, tree: ast.expr, result: torch.Tensor, symbol: str) -> torch.Tensor:
+        """Keep the tensor the operation returned: its value is the node's forward value."""
+        if result.grad_fn is not None:
+            self.made.setdefault(result.grad_fn, (tree, symbol, result.item()))
+        return result
+
+
+def _saved(fn) -> list[tuple[str, str]]:
+    """What the node keeps for its backward pass (`_saved_*` attributes), as text."""
+    saved = []
+    for attribute in sorted(a for a in dir(fn) if a.startswith("_saved_")):
+        value = getattr(fn, attribute)
+        if isinstance(value, torch.Tensor) and value.numel() == 1:
+            saved.append((attribute.removeprefix("_saved_"), number(value.item())))
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            saved.append((attribute.removeprefix("_saved_"), number(value)))
+    return saved
+
+
+def record(lines: list[str], data: tuple[str, ...] = ()) -> Recording:
+    """Evaluate, walk the recorded graph, run backward with hooks, and keep what PyTorch said.
+
+    Names in `data` are inputs that need no gradient: like a batch of data, they are not in
+    the graph PyTorch records (the nodes that use them keep them as saved values)."""
+    inputs, output, tree = parse_body(lines)
+    expression_line = max(n for n, line in enumerate(lines, 1) if line.strip())
+    unknown = [name for name in data if name not in inputs]
+    if unknown:
+        raise StepperError(f":data: names {', '.join(unknown)}, which is not an input", 1)
+    leaves = {
+        name: torch.tensor(value, dtype=torch.float64, requires_grad=name not in data)
+        for name, value in inputs.items()
+    }
+    evaluator = _Evaluator(leaves, expression_line)
+    result = evaluator(tree)
+    if result.numel() != 1:
+        raise StepperError("the result is not a scalar: backward needs one number", expression_line)
+    if result.grad_fn is None:
+        raise StepperError(
+            "the result is an input or a constant: there is no operation to step through",
+            expression_line,
+        )
+
+    graph, ids, order = {}, {}, []  # fn -> Node, fn -> id, fns in the order walked
+
+    def walk(fn) -> str:
+        if fn in ids:
+            return ids[fn]
+        children = [walk(child) for child, _ in fn.next_functions if child is not None]
+        ids[fn] = f"n{len(ids)}"
+        if type(fn).__name__ == "AccumulateGrad":
+            name = next(n for n, leaf in leaves.items() if leaf is fn.variable)
+            node = Node(ids[fn], name, name, "AccumulateGrad", inputs[name])
+        else:
+            if fn not in evaluator.made:
+                raise StepperError(
+                    f"PyTorch recorded a node the expression does not show: {type(fn).__name__}",
+                    expression_line,
+                )
+            made, symbol, value = evaluator.made[fn]
+            name = output if made is tree else ast.unparse(made)
+            node = Node(ids[fn], name, symbol, type(fn).__name__, value, children)
+            node.saved = _saved(fn)
+        graph[fn] = node
+        order.append(fn)
+        return ids[fn]
+
+    walk(result.grad_fn)
+    events = []
+    for fn in order:
+        fn.register_hook(
+            lambda grad_inputs, grad_outputs, fn=fn: events.append(
+                (
+                    fn,
+                    [g.item() if g is not None else None for g in grad_inputs],
+                    [g.item() for g in grad_outputs if g is not None],
+                )
+            )
+        )
+    result.backward()
+
+    nodes_by_id = {node.id: node for node in graph.values()}
+    contributions: dict[str, list[list]] = {node.id: [] for node in graph.values()}
+    backward = []
+    for fn, grad_inputs, grad_outputs in events:
+        node = graph[fn]
+        received = sum(grad_outputs)
+        node.grad = received
+        children = [child for child, _ in fn.next_functions]
+        passes = []
+        for child, value in zip(children, grad_inputs, strict=False):
+            if child is None or value is None:
+                continue
+            passes.append([ids[child], value])
+            contributions[ids[child]].append([node.id, value])
+        backward.append({"node": node.id, "received": received, "passes": passes})
+    for step in backward:
+        step["parts"] = contributions[step["node"]]
+    # Every leaf's gradient is PyTorch's own `.grad`.
+    for node in nodes_by_id.values():
+        if node.fn == "AccumulateGrad":
+            node.grad = leaves[node.name].grad.item()
+    # The order of evaluation: the inputs as listed, then each operation as it ran.
+    forward = [node.id for node in nodes_by_id.values() if node.fn == "AccumulateGrad"]
+    if not forward:
+        raise StepperError("every input is :data:: nothing needs a gradient", 1)
+    forward.sort(key=lambda i: list(inputs).index(nodes_by_id[i].name))
+    forward += [ids[fn] for fn in evaluator.made if fn in ids]
+    text = f"{output} = {ast.unparse(tree)}"
+    return Recording(text, output, nodes_by_id, forward, backward)
+
+
+# --- the steps in words --------------------------------------------------------------------
+
+
+def step_texts(rec: Recording) -> tuple[list[str], list[list[str]]]:
+    """What each forward step says, and each backward step (one or more sentences)."""
+    forward = []
+    for node_id in rec.forward:
+        node = rec.nodes[node_id]
+        key = "input" if node.fn == "AccumulateGrad" else "forward"
+        forward.append(WORDS[key].format(name=node.name, fn=node.fn, value=number(node.value)))
+    backward = []
+    for index, step in enumerate(rec.backward):
+        node = rec.nodes[step["node"]]
+        received = number(step["received"])
+        said = [WORDS["seed"].format(name=rec.output)] if index == 0 else []
+        if len(step["parts"]) > 1:
+            parts = " + ".join(number(value) for _, value in step["parts"])
+            said.append(
+                WORDS["meet"].format(
+                    fn=node.fn,
+                    name=node.name,
+                    parts=parts,
+                    received=received,
+                    count=len(step["parts"]),
+                )
+            )
+        else:
+            said.append(WORDS["receives"].format(fn=node.fn, name=node.name, received=received))
+        for target, value in step["passes"]:
+            local = number(value / step["received"]) if step["received"] else "—"
+            said.append(
+                WORDS["passes"].format(
+                    local=local,
+                    received=received,
+                    value=number(value),
+                    target=rec.nodes[target].name,
+                )
+            )
+        if node.fn == "AccumulateGrad":
+            said.append(WORDS["stores"].format(name=node.name, received=received))
+        backward.append(said)
+    return forward, backward
+
+
+# --- layout and drawing --------------------------------------------------------------------
+
+BOX = (1.45, 0.8)  # inches, as Graphviz measures; 72 px each
+PX = 72
+
+
+def layout(rec: Recording) -> dict:
+    """Positions from Graphviz: inputs at the top, the output at the bottom."""
+    dot = graphviz.Digraph(graph_attr={"rankdir": "TB", "nodesep": "0.25", "ranksep": "0.45"})
+    for node in rec.nodes.values():
+        dot.node(node.id, "", shape="box", fixedsize="true", width=str(BOX[0]), height=str(BOX[1]))
+    for node in rec.nodes.values():
+        for child in node.inputs:
+            dot.edge(child, node.id, arrowhead="none")  # the SVG draws its own arrows
+    plain = dot.pipe(format="plain").decode("utf-8")
+    boxes, edges, size = {}, [], (0.0, 0.0)
+    for line in plain.splitlines():
+        parts = line.split()
+        if parts[0] == "graph":
+            size = (float(parts[2]), float(parts[3]))
+        elif parts[0] == "node":
+            boxes[parts[1]] = (float(parts[2]), float(parts[3]))
+        elif parts[0] == "edge":
+            count = int(parts[3])
+            points = [(float(parts[4 + 2 * i]), float(parts[5 + 2 * i])) for i in range(count)]
+            edges.append((parts[1], parts[2], points))
+    return {"size": size, "boxes": boxes, "edges": edges}
+
+
+def svg(rec: Recording, place: dict, uid: str) -> str:
+    """The graph with every value and gradient; ids and classes for the script and themes."""
+    width, height = (round(v * PX + 8) for v in place["size"])
+
+    def at(x: float, y: float) -> tuple[float, float]:  # Graphviz's y grows upwards
+        return round(x * PX + 4, 1), round((place["size"][1] - y) * PX + 4, 1)
+
+    title = _escape(WORDS["figure"].format(expression=rec.expression))
+    out = [
+        f'<svg class="agb-graph" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+        'role="img" '
+        f'aria-labelledby="{uid}-title" xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="{uid}-title">{title}</title>',
+        '<defs><marker id="' + uid + '-arrow" viewBox="0 0 10 10" refX="9" refY="5" '
+        'markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
+        '<path d="M0,0 L10,5 L0,10 z" class="agb-arrowhead"/></marker></defs>',
+    ]
+    for tail, head, points in place["edges"]:
+        p = [at(*point) for point in points]
+        path = f"M{p[0][0]},{p[0][1]} " + " ".join(
+            f"C{p[i][0]},{p[i][1]} {p[i + 1][0]},{p[i + 1][1]} {p[i + 2][0]},{p[i + 2][1]}"
+            for i in range(1, len(p) - 2, 3)
+        )
+        out.append(
+            f'<path class="agb-edge" data-agb-from="{tail}" data-agb-to="{head}" d="{path}" '
+            f'marker-end="url(#{uid}-arrow)"/>'
+        )
+    w, h = BOX[0] * PX, BOX[1] * PX
+    for node in rec.nodes.values():
+        cx, cy = at(*place["boxes"][node.id])
+        x, y = round(cx - w / 2, 1), round(cy - h / 2, 1)
+        kind = "agb-input" if node.fn == "AccumulateGrad" else "agb-op"
+        label = _escape(
+            WORDS["details"].format(
+                fn=node.fn, name=node.name, value=number(node.value), grad=number(node.grad)
+            )
+        )
+        out += [
+            f'<g class="agb-node {kind}" data-agb-node="{node.id}" aria-label="{label}">',
+            f'<rect x="{x}" y="{y}" width="{w:g}" height="{h:g}" rx="8"/>',
+            f'<text x="{cx}" y="{round(y + 17, 1)}" class="agb-title">{_escape(node.title)}</text>',
+            f'<text x="{cx}" y="{round(y + 33, 1)}" class="agb-value">'
+            f"{_escape(WORDS['value'].format(value=number(node.value)))}</text>",
+            f'<text x="{cx}" y="{round(y + 49, 1)}" class="agb-grad">'
+            f"{_escape(WORDS['grad'].format(grad=number(node.grad)))}</text>",
+            "</g>",
+        ]
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def _escape(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def body_hash(lines: list[str], data: tuple[str, ...] = ()) -> str:
+    """Names the stepper's picture by its body, so the notebook form can link it unbuilt."""
+    body = "\n".join([*(line.strip() for line in lines if line.strip()), ",".join(data)])
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()[:12]
+
+
+def steps_data(rec: Recording) -> dict:
+    forward_words, backward_words = step_texts(rec)
+    return {
+        "nodes": {
+            node.id: {
+                "name": node.name,
+                "fn": node.fn,
+                "value": number(node.value),
+                "grad": number(node.grad),
+                "inputs": node.inputs,
+                "saved": [f"{k} = {v}" for k, v in node.saved],
+            }
+            for node in rec.nodes.values()
+        },
+        "forward": [
+            {"node": n, "say": text} for n, text in zip(rec.forward, forward_words, strict=True)
+        ],
+        "backward": [
+            {
+                "node": step["node"],
+                "say": " ".join(said),
+                "to": [target for target, _ in step["passes"]],
+            }
+            for step, said in zip(rec.backward, backward_words, strict=True)
+        ],
+    }
+
+
+# --- the directive, its HTML and its other forms -------------------------------------------
+
+
+class stepper(nodes.General, nodes.Element):
+    """Everything is in attributes: `svg`, `data` (the steps), `texts`, `expression`."""
+
+
+def data_names(text: str) -> tuple[str, ...]:
+    return tuple(name.strip() for name in text.split(",") if name.strip())
+
+
+class StepperDirective(SphinxDirective):
+    has_content = True
+    option_spec = {"data": data_names}
+
+    def run(self) -> list[nodes.Node]:
+        lines, data = list(self.content), self.options.get("data", ())
+        try:
+            rec = record(lines, data)
+        except StepperError as error:
+            line = self.lineno + self.content_offset + error.line
+            return [self.reporter.error(f"backprop-stepper: {error.message}", line=line)]
+        uid = f"agb-{body_hash(lines, data)}"
+        forward_words, backward_words = step_texts(rec)
+        node = stepper(
+            uid=uid,
+            expression=rec.expression,
+            output=rec.output,
+            svg=svg(rec, layout(rec), uid),
+            data=json.dumps(steps_data(rec), ensure_ascii=False, sort_keys=True),
+            texts=forward_words + [" ".join(said) for said in backward_words],
+            backward=[" ".join(said) for said in backward_words],
+            grads={n.name: n.grad for n in rec.nodes.values() if n.fn == "AccumulateGrad"},
+        )
+        node["ids"].append(uid)
+        self.set_source_info(node)
+        self.env.note_dependency(__file__)  # a change here redraws the pages that use it
+        return [node]
+
+
+def visit_stepper(self, node):
+    uid = node["uid"]
+    data = {"data-agb-steps": node["data"], "data-agb-words": json.dumps(WORDS, ensure_ascii=False)}
+    self.body.append(self.starttag(node, "figure", CLASS="agb-stepper", **data))
+    self.body.append(f'<div class="agb-canvas">{node["svg"]}</div>')
+    self.body.append(
+        '<div class="agb-controls">'
+        f'<button type="button" class="agb-button agb-reset">{WORDS["reset"]}</button>'
+        f'<button type="button" class="agb-button agb-previous">{WORDS["previous"]}</button>'
+        f'<button type="button" class="agb-button agb-play">{WORDS["play"]}</button>'
+        f'<button type="button" class="agb-button agb-next">{WORDS["next"]}</button>'
+        f'<label class="agb-slider-label" for="{uid}-slider">{WORDS["slider"]}</label>'
+        f'<input type="range" class="agb-slider" id="{uid}-slider" min="0" '
+        f'max="{len(node["texts"])}" value="0" step="1">'
+        '<span class="agb-counter"></span></div>'
+        '<p class="agb-say" aria-live="polite"></p>'
+        '<p class="agb-details" aria-live="polite"></p>'
+    )
+    self.body.append(
+        f'<details class="agb-steps" open><summary>{WORDS["steps_title"]}</summary><ol>'
+        + "".join(f"<li>{self.encode(text)}</li>" for text in node["backward"])
+        + "</ol></details>"
+    )
+    caption = self.encode(WORDS["figure"].format(expression=node["expression"]))
+    self.body.append(f"<figcaption>{caption}</figcaption></figure>\n")
+    raise nodes.SkipNode
+
+
+def as_plain_nodes(node: stepper) -> nodes.Element:
+    box = nodes.container(classes=["agb-stepper"])
+    box += nodes.paragraph("", WORDS["figure"].format(expression=node["expression"]))
+    listing = nodes.enumerated_list()
+    for text in node["backward"]:
+        listing += nodes.list_item("", nodes.paragraph("", text))
+    box += listing
+    return box
+
+
+def write_pictures(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Each stepper's picture as a file too, for the Colab notebook to show."""
+    if app.builder.format != "html":
+        return
+    for node in doctree.findall(stepper):
+        target = Path(app.outdir) / "_images" / f"{node['uid']}.svg"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(node["svg"], encoding="utf-8")
+
+
+def notebook_form(block, site) -> list[str]:
+    data = data_names(block.options.get("data", ""))
+    inputs, output, tree = parse_body(block.body)
+    expression = f"{output} = {ast.unparse(tree)}"
+    picture = f"{site.base_url}_images/agb-{body_hash(block.body, data)}.svg"
+    title = site.title_of(site.docname)
+    words = WORDS["notebook"].format(
+        expression=expression, title=title, url=site.page_url(site.docname)
+    )
+    return [f"![{WORDS['figure'].format(expression=expression)}]({picture})", "", words]
+
+
+register_notebook_form("backprop-stepper", notebook_form)
+
+
+def setup_stepper(app: Sphinx) -> None:
+    app.add_node(stepper, html=(visit_stepper, None))
+    app.add_directive("backprop-stepper", StepperDirective)
+    add_plain_form(app, stepper, as_plain_nodes)
+    app.connect("doctree-resolved", write_pictures)
+    load_assets_where_used(app, stepper, "agb-stepper.css", "agb-stepper.js")

@@ -1,0 +1,142 @@
+"""The backprop stepper: what it records is what PyTorch computes; bad bodies name their line."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+import torch
+from bs4 import BeautifulSoup
+from conftest import build_small_project
+
+from course_ext.notebook_export import Site
+from course_ext.stepper import notebook_form, record
+
+# The four steppers of the lessons: (body, :data:), and how to compute the same with torch.
+EXAMPLES = {
+    "sum then product": (["x = 2.0, y = 3.0, w = 4.0", "z = (x + y) * w"], ()),
+    "a chain": (["x = 2.0", "f = (x**2 + 1)**3"], ()),
+    "a value used twice": (["x = 2.0", "h = x**2 * (3 * x)"], ()),
+    "the slide example": (
+        ["w = 0.5, b = -1.0, x_in = 2.0, y_target = 3.0", "l = (exp(w * x_in + b) - y_target)**2"],
+        ("x_in", "y_target"),
+    ),
+}
+
+
+def torch_gradients(body: list[str], data: tuple[str, ...]) -> dict[str, float]:
+    """The same expression written out for torch, and torch.autograd.grad of it."""
+    values = dict(
+        (name.strip(), float(value)) for name, value in (p.split("=") for p in body[0].split(","))
+    )
+    leaves = {
+        n: torch.tensor(v, dtype=torch.float64, requires_grad=n not in data)
+        for n, v in values.items()
+    }
+    expression = body[1].split("=", 1)[1]
+    result = eval(expression, {"exp": torch.exp}, dict(leaves))  # test-only: our own strings
+    wanted = [n for n in leaves if n not in data]
+    grads = torch.autograd.grad(result, [leaves[n] for n in wanted])
+    return {n: g.item() for n, g in zip(wanted, grads, strict=True)}
+
+
+@pytest.mark.parametrize("example", list(EXAMPLES))
+def test_recorded_gradients_are_torchs(example):
+    body, data = EXAMPLES[example]
+    recording = record(body, data)
+    leaves = {n.name: n.grad for n in recording.nodes.values() if n.fn == "AccumulateGrad"}
+    expected = torch_gradients(body, data)
+    assert leaves.keys() == expected.keys()
+    for name, grad in expected.items():
+        assert abs(leaves[name] - grad) <= 1e-12 * max(1, abs(grad)), name
+    # One backward step per node, starting at the output with the seed 1.
+    assert len(recording.backward) == len(recording.nodes)
+    first = recording.backward[0]
+    assert recording.nodes[first["node"]].name == recording.output and first["received"] == 1.0
+
+
+def test_where_paths_meet_the_parts_add_up_and_each_part_was_passed_on():
+    recording = record(*EXAMPLES["a value used twice"])
+    [x] = [n for n in recording.nodes.values() if n.name == "x"]
+    [step] = [s for s in recording.backward if s["node"] == x.id]
+    assert sorted(value for _, value in step["parts"]) == [12.0, 24.0]
+    assert step["received"] == 36.0 == x.grad
+    passed = {(s["node"], to): v for s in recording.backward for to, v in s["passes"]}
+    for source, value in step["parts"]:
+        assert passed[(source, x.id)] == value
+
+
+def test_forward_values_are_the_tensors_the_operations_returned():
+    recording = record(*EXAMPLES["the slide example"])
+    by_name = {n.name: n.value for n in recording.nodes.values()}
+    assert by_name["w * x_in + b"] == 0.0 and by_name["exp(w * x_in + b)"] == 1.0
+    assert by_name["l"] == 4.0
+    # Data needs no gradient: it is not in the graph, but the nodes that use it saved it.
+    assert "x_in" not in by_name and "y_target" not in by_name
+    [mul] = [n for n in recording.nodes.values() if n.fn == "MulBackward0"]
+    assert ("other", "2") in mul.saved
+
+
+def stepper_page(body: str, options: str = "") -> str:
+    return f"# A page\n\nSome text.\n\n```{{backprop-stepper}}\n{options}{body}\n```\n"
+
+
+@pytest.mark.parametrize(
+    ("body", "line", "message"),
+    [
+        ("x = 2.0\nz = x * q", 7, "unknown name 'q' (the inputs are x)"),
+        ("x = 2.0\nz = x *", 7, "the expression does not parse"),
+        ("x = two\nz = x * x", 6, "an input is `name = number`, not 'x = two'"),
+        ("x = 2.0\nz = x.sum()", 7, "'x.sum()' is not arithmetic on the inputs"),
+        ("x = 2.0", 6, "write two lines"),
+        ("x = 2.0\nz = 3.0 * 2", 7, "the result is an input or a constant"),
+        ("x = 2.0\nx * x", 7, "the second line names the output"),
+    ],
+)
+def test_bad_bodies_stop_the_build_naming_file_and_line(tmp_path, body, line, message):
+    result = build_small_project(tmp_path, stepper_page(body))
+    assert result.returncode != 0
+    where = rf"index\.md:{line}: ?(ERROR: )?backprop-stepper: {re.escape(message)}"
+    assert re.search(where, result.stderr), result.stderr
+
+
+def test_the_html_holds_the_whole_graph_the_steps_and_their_words(tmp_path):
+    result = build_small_project(
+        tmp_path, stepper_page("x = 2.0, y = 3.0, w = 4.0\nz = (x + y) * w")
+    )
+    assert result.returncode == 0, result.stderr
+    soup = BeautifulSoup((tmp_path / "_build" / "index.html").read_text("utf-8"), "html.parser")
+    figure = soup.select_one("figure.agb-stepper")
+    svg = figure.select_one("svg.agb-graph")
+    values = [t.get_text() for t in svg.select(".agb-value")]
+    grads = [t.get_text() for t in svg.select(".agb-grad")]
+    assert sorted(values) == sorted(["value 2", "value 3", "value 4", "value 5", "value 20"])
+    assert sorted(grads) == sorted(["grad 4", "grad 4", "grad 5", "grad 4", "grad 1"])
+    steps = json.loads(figure["data-agb-steps"])
+    assert len(steps["forward"]) == 5 and len(steps["backward"]) == 5
+    listed = [li.get_text() for li in figure.select("details.agb-steps li")]
+    assert listed == [s["say"] for s in steps["backward"]]
+    assert "passes 1 × 4 = 4 to x + y" in listed[0]
+    assert (tmp_path / "_build" / "_images" / f"{figure['id']}.svg").is_file()
+
+
+def test_other_builders_list_the_steps(tmp_path):
+    page = stepper_page("x = 2.0\nh = x**2 * (3 * x)")
+    result = build_small_project(tmp_path, page, builder="text")
+    assert result.returncode == 0, result.stderr
+    text = (tmp_path / "_build" / "index.txt").read_text("utf-8")
+    assert "The graph PyTorch recorded for h = x ** 2 * (3 * x)" in text
+    assert "receives 12 + 24 = 36: 2 paths meet here" in text.replace("\n   ", " ")
+
+
+def test_the_notebook_shows_the_picture_and_links_the_page():
+    from course_ext.myst_blocks import directives
+
+    [block] = directives(stepper_page("x = 2.0\nf = (x**2 + 1)**3"), "backprop-stepper")
+    site = Site("https://org.github.io/course/", lambda d: "The chain rule", "book/chain_rule")
+    text = "\n".join(notebook_form(block, site))
+    assert re.search(
+        r"!\[.*\]\(https://org\.github\.io/course/_images/agb-[0-9a-f]{12}\.svg\)", text
+    )
+    assert "[The chain rule](https://org.github.io/course/book/chain_rule.html)" in text

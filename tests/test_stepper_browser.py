@@ -1,0 +1,144 @@
+"""Every backprop stepper of the site, in Chromium: stepped through by pointer and by keyboard,
+each step showing the recorded numbers, the end agreeing with what the page's cells printed."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from bs4 import BeautifulSoup
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.slow
+
+# Each stepper of the lessons, and where its page prints the same gradients (from its cells).
+STEPPERS = {
+    ("book/autograd_basics.html", "z = (x + y) * w"): (
+        r"dz/dx = (?P<x>\S+), dz/dy = (?P<y>\S+), dz/dw = (?P<w>\S+)\n"
+    ),
+    ("book/chain_rule.html", "f = (x ** 2 + 1) ** 3"): r"would store (?P<x>\S+) in x\.grad",
+    ("book/chain_rule.html", "h = x ** 2 * (3 * x)"): r"path through b: \S+, sum: (?P<x>\S+)\n",
+    ("book/chain_rule.html", "l = (exp(w * x_in + b) - y_target) ** 2"): (
+        r"dl/dw = (?P<w>\S+), dl/db = (?P<b>\S+)\n"
+    ),
+}
+
+
+def steppers_on(site, page: str) -> dict[str, dict]:
+    soup = BeautifulSoup((site / page).read_text(encoding="utf-8"), "html.parser")
+    found = {}
+    for figure in soup.select("figure.agb-stepper"):
+        title = figure.select_one("svg title").get_text()
+        found[title.removeprefix("The graph PyTorch recorded for ")] = json.loads(
+            figure["data-agb-steps"]
+        )
+    return found
+
+
+def test_the_lessons_have_the_four_steppers_and_no_other(site):
+    pages = sorted({page for page, _ in STEPPERS})
+    found = {(page, expression) for page in pages for expression in steppers_on(site, page)}
+    assert found == set(STEPPERS)
+    others = [
+        p.name
+        for p in (site / "book").glob("*.html")
+        if f"book/{p.name}" not in pages and "agb-stepper" in p.read_text(encoding="utf-8")
+    ]
+    assert not others, f"steppers the test does not know: {others}"
+
+
+@pytest.mark.parametrize(("page", "expression"), list(STEPPERS))
+def test_stepping_through_shows_each_recorded_step_and_ends_on_the_pages_results(
+    site, open_page, page, expression
+):
+    data = steppers_on(site, page)[expression]
+    steps = data["forward"] + data["backward"]
+    printed = "\n".join(
+        o.get_text()
+        for o in BeautifulSoup((site / page).read_text("utf-8"), "html.parser").select(
+            ".cell_output"
+        )
+    )
+    expected = re.search(STEPPERS[(page, expression)], printed).groupdict()
+
+    browser_page, record = open_page(page)
+    figure = browser_page.locator("figure.agb-stepper").filter(
+        has=browser_page.locator(
+            f'svg title:text-is("The graph PyTorch recorded for {expression}")'
+        )
+    )
+    say = figure.locator(".agb-say")
+    expect(figure.locator(".agb-counter")).to_have_text(f"Step 0 of {len(steps)}")
+    for number, step in enumerate(steps, 1):
+        figure.get_by_role("button", name="Next step").click()
+        expect(say).to_have_text(step["say"])  # the live region narrates each step
+        current = figure.locator(f'.agb-node[data-agb-node="{step["node"]}"]')
+        expect(current).to_have_class(re.compile(r"\bagb-current\b"))
+        expect(figure.locator(".agb-counter")).to_have_text(f"Step {number} of {len(steps)}")
+        if step in data["forward"]:
+            expect(current.locator(".agb-grad")).to_be_hidden()
+        else:
+            node = data["nodes"][step["node"]]
+            expect(current.locator(".agb-grad")).to_have_text(f"grad {node['grad']}")
+    # At the end, each input's gradient is the one the page's own cells printed.
+    for node_id, node in data["nodes"].items():
+        if node["fn"] == "AccumulateGrad":
+            assert float(node["grad"]) == float(expected[node["name"]]), node["name"]
+            shown = figure.locator(f'.agb-node[data-agb-node="{node_id}"] .agb-grad')
+            expect(shown).to_have_text(f"grad {node['grad']}")
+    figure.get_by_role("button", name="Reset").click()
+    expect(figure.locator(".agb-counter")).to_have_text(f"Step 0 of {len(steps)}")
+    assert not any(record.values()), record
+
+
+def test_keyboard_alone_steps_back_and_forth_and_opens_a_node(open_page, site):
+    page, _ = open_page("book/autograd_basics.html")
+    figure = page.locator("figure.agb-stepper")
+    data = steppers_on(site, "book/autograd_basics.html")["z = (x + y) * w"]
+    steps = data["forward"] + data["backward"]
+    figure.get_by_role("button", name="Reset").focus()
+    for _ in range(3):  # Reset, Previous step, Play, then Next step
+        page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Next step"
+    for _ in range(len(data["forward"]) + 1):
+        page.keyboard.press("Enter")
+    expect(figure.locator(".agb-say")).to_have_text(steps[len(data["forward"])]["say"])
+    page.keyboard.press("ArrowLeft")  # the arrow keys step too
+    expect(figure.locator(".agb-say")).to_have_text(steps[len(data["forward"]) - 1]["say"])
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    expect(figure.locator(".agb-say")).to_have_text(steps[len(data["forward"]) + 1]["say"])
+    # Tab on to a node of the graph: Enter says what it is and what it saved for backward.
+    mul = next(i for i, n in data["nodes"].items() if n["fn"] == "MulBackward0")
+    figure.locator(f'.agb-node[data-agb-node="{mul}"]').focus()
+    page.keyboard.press("Enter")
+    expect(figure.locator(".agb-details")).to_contain_text("MulBackward0 for z")
+    expect(figure.locator(".agb-details")).to_contain_text(
+        "Saved for backward: other = 4, self = 5"
+    )
+
+
+def test_play_runs_to_the_end_and_the_slider_jumps(open_page, site):
+    page, _ = open_page("book/chain_rule.html")
+    figure = page.locator("figure.agb-stepper").first
+    total = int(figure.locator(".agb-slider").get_attribute("max"))
+    figure.locator(".agb-slider").fill(str(total - 1))
+    expect(figure.locator(".agb-counter")).to_have_text(f"Step {total - 1} of {total}")
+    figure.get_by_role("button", name="Play").click()
+    expect(figure.locator(".agb-counter")).to_have_text(f"Step {total} of {total}", timeout=10_000)
+    expect(figure.get_by_role("button", name="Play")).to_be_visible(timeout=10_000)
+
+
+def test_without_javascript_the_whole_graph_and_the_steps_are_there(open_page, site):
+    page, _ = open_page("book/autograd_basics.html", java_script_enabled=False)
+    figure = page.locator("figure.agb-stepper")
+    data = steppers_on(site, "book/autograd_basics.html")["z = (x + y) * w"]
+    for node_id, node in data["nodes"].items():
+        box = figure.locator(f'.agb-node[data-agb-node="{node_id}"]')
+        expect(box.locator(".agb-value")).to_have_text(f"value {node['value']}")
+        expect(box.locator(".agb-grad")).to_have_text(f"grad {node['grad']}")
+    steps = figure.locator("details.agb-steps li")
+    expect(steps).to_have_count(len(data["backward"]))
+    expect(steps.first).to_be_visible()  # open: nothing to press
+    expect(figure.get_by_role("button", name="Next step")).to_be_hidden()
