@@ -91,6 +91,18 @@ EXPECTED_OUTPUTS = {
         "topological order: correct",
         "tanh backward: correct",
     ],
+    "extending_autograd": [
+        "x^3 at 2: dy/dx = 12.0, d2y/dx2 = 12.0, x.grad = None",
+        "f'(0) = -6.0, f''(0) = 2.0, Newton step: x = 3.0",
+        "4 micro-batches equal the full batch to 1e-6: True",
+        "gradcheck(Exp): True",
+        "Jacobian mismatch for output 0 with respect to input 0",
+        "clipped to [-5, 5] at h: x.grad = [8.0, -10.0, 10.0]",
+        "gradients of shape (5, 8, 3): vmap equals a loop: True",
+        "gradients at 0: {'relu': 0.0, 'abs': 0.0, 'sqrt': inf}; maximum(a, b) at a = b: [0.5, 0.5]",
+        "raised: Function 'SqrtBackward0' returned nan values in its 0th output.",
+        "forward 33,554,432 FLOPs, backward 58,720,256, ratio 1.75",
+    ],
     "debugging_gradients": [
         "backward nodes behind total_loss after 1, 10, 100 batches: 13, 94, 904",
         ".grad fresh: False",
