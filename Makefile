@@ -43,7 +43,8 @@ test: $(VENV)/.dev-deps
 	tools/system_deps.sh graphviz chromium node
 	$(MAKE) node_modules/.installed
 	$(MAKE) book
-	$(BIN)/python -m pytest
+	# One worker per core (pytest-xdist): each has its own server and browser.
+	$(BIN)/python -m pytest -n auto
 
 # The tests that need no browser and no temporary builds.
 test-fast: $(VENV)/.dev-deps
