@@ -99,7 +99,8 @@ EXPECTED_OUTPUTS = {
         "Jacobian mismatch for output 0 with respect to input 0",
         "clipped to [-5, 5] at h: x.grad = [8.0, -10.0, 10.0]",
         "gradients of shape (5, 8, 3): vmap equals a loop: True",
-        "gradients at 0: {'relu': 0.0, 'abs': 0.0, 'sqrt': inf}; maximum(a, b) at a = b: [0.5, 0.5]",
+        "gradients at 0: {'relu': 0.0, 'abs': 0.0, 'sqrt': inf}; "
+        "maximum(a, b) at a = b: [0.5, 0.5]",
         "raised: Function 'SqrtBackward0' returned nan values in its 0th output.",
         "forward 33,554,432 FLOPs, backward 58,720,256, ratio 1.75",
     ],
