@@ -116,18 +116,22 @@ def _share_cores(threads: str) -> None:
     os.environ["OMP_NUM_THREADS"] = threads  # inherited by the kernels this process starts
 
 
-def quiet_kernels(app: Sphinx) -> None:
-    """Kernels of the build log errors only: ipykernel 7 warns, once per kernel started, that
+def quiet_kernels_in(folder: Path) -> None:
+    """Kernels started from now on log errors only: ipykernel 7 warns, once per kernel, that
     its local TCP connection is not encrypted, which buries the build's own lines.
 
-    The kernels (started by this module's pool and by myst-nb) inherit IPYTHONDIR, whose
-    profile sets nothing else; cell outputs, warnings included, are not affected.
+    The kernels inherit IPYTHONDIR, whose profile (in `folder`) sets nothing else; cell
+    outputs, warnings included, are not affected. tools/run_chapter.py uses it too.
     """
-    profile = Path(app.outdir).parent / ".ipython" / "profile_default"
+    profile = folder / ".ipython" / "profile_default"
     profile.mkdir(parents=True, exist_ok=True)
     config = {"IPKernelApp": {"log_level": "ERROR"}}
     (profile / "ipython_kernel_config.json").write_text(json.dumps(config), encoding="utf-8")
     os.environ["IPYTHONDIR"] = str(profile.parent)
+
+
+def quiet_kernels(app: Sphinx) -> None:
+    quiet_kernels_in(Path(app.outdir).parent)
 
 
 def setup_parallel_execution(app: Sphinx) -> None:

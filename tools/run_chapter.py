@@ -18,9 +18,14 @@ import jupytext
 import nbclient
 from nbclient.exceptions import CellExecutionError
 
+from course_ext.parallel_execution import quiet_kernels_in
+
+ROOT = Path(__file__).resolve().parent.parent
+
 
 def execute(path: Path, timeout: int = 60):
     """Run one chapter with its own folder as working directory; return (notebook, seconds)."""
+    quiet_kernels_in(ROOT / "_build")  # as the build's kernels: no warning per kernel
     notebook = jupytext.read(path)
     client = nbclient.NotebookClient(
         notebook,
