@@ -29,6 +29,7 @@ import ast
 import hashlib
 import html
 import json
+import operator
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -83,6 +84,13 @@ FUNCTIONS = {
     "abs": torch.abs,
 }
 OPERATORS = {ast.Add: "+", ast.Sub: "−", ast.Mult: "×", ast.Div: "÷", ast.Pow: "**"}
+ARITHMETIC = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+    ast.Pow: operator.pow,
+}
 INPUT = re.compile(r"^\s*(?P<name>[A-Za-z_]\w*)\s*=\s*(?P<value>[-+]?[\d.]+(?:e[-+]?\d+)?)\s*$")
 
 
@@ -158,8 +166,10 @@ class _Evaluator:
         return self.evaluate(tree)
 
     def evaluate(self, tree: ast.expr):
+        # A number stays a Python number, as in a chapter's code: `x**2` records the same
+        # PowBackward0 with the exponent saved, `3 * x` the same MulBackward0.
         if isinstance(tree, ast.Constant) and isinstance(tree.value, (int, float)):
-            return torch.tensor(float(tree.value), dtype=torch.float64)
+            return tree.value
         if isinstance(tree, ast.Name):
             if tree.id not in self.leaves:
                 names = ", ".join(self.leaves)
@@ -172,8 +182,7 @@ class _Evaluator:
             symbol = OPERATORS[type(tree.op)]
             if isinstance(tree.op, ast.Pow) and isinstance(tree.right, ast.Constant):
                 symbol = f"**{tree.right.value:g}"
-            operate = {"+": torch.add, "−": torch.sub, "×": torch.mul, "÷": torch.div}
-            result = operate[symbol](left, right) if symbol in operate else left**right
+            result = ARITHMETIC[type(tree.op)](left, right)
             return self.note(tree, result, symbol)
         if (
             isinstance(tree, ast.Call)
@@ -182,18 +191,17 @@ class _Evaluator:
             and len(tree.args) == 1
             and not tree.keywords
         ):
-            return self.note(
-                tree, FUNCTIONS[tree.func.id](self.evaluate(tree.args[0])), tree.func.id
-            )
+            argument = torch.as_tensor(self.evaluate(tree.args[0]), dtype=torch.float64)
+            return self.note(tree, FUNCTIONS[tree.func.id](argument), tree.func.id)
         what = ast.unparse(tree)
         known = ", ".join(FUNCTIONS)
         raise StepperError(
             f"{what!r} is not arithmetic on the inputs (+ - * / **, and {known})", self.line
         )
 
-    def note(self, tree: ast.expr, result: torch.Tensor, symbol: str) -> torch.Tensor:
+    def note(self, tree: ast.expr, result, symbol: str):
         """Keep the tensor the operation returned: its value is the node's forward value."""
-        if result.grad_fn is not None:
+        if isinstance(result, torch.Tensor) and result.grad_fn is not None:
             self.made.setdefault(result.grad_fn, (tree, symbol, result.item()))
         return result
 
@@ -226,6 +234,11 @@ def record(lines: list[str], data: tuple[str, ...] = ()) -> Recording:
     }
     evaluator = _Evaluator(leaves, expression_line)
     result = evaluator(tree)
+    if not isinstance(result, torch.Tensor) or result.grad_fn is None:
+        raise StepperError(
+            "the result is an input or a constant: there is no operation to step through",
+            expression_line,
+        )
     if result.numel() != 1:
         raise StepperError("the result is not a scalar: backward needs one number", expression_line)
     if result.grad_fn is None:
