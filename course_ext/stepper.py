@@ -482,7 +482,8 @@ def steps_data(rec: Recording) -> dict:
 
 
 class stepper(nodes.General, nodes.Element):
-    """Everything is in attributes: `svg`, `data` (the steps), `texts`, `expression`."""
+    """Everything is in attributes: `svg`, `data` (the steps as JSON), `count` (of steps),
+    `backward` (the backward steps in words), `expression`."""
 
 
 def data_names(text: str) -> tuple[str, ...]:
@@ -501,20 +502,17 @@ class StepperDirective(SphinxDirective):
             line = self.lineno + self.content_offset + error.line
             return [self.reporter.error(f"backprop-stepper: {error.message}", line=line)]
         uid = f"agb-{body_hash(lines, data)}"
-        forward_words, backward_words = step_texts(rec)
+        steps = steps_data(rec)
         node = stepper(
             uid=uid,
             expression=rec.expression,
-            output=rec.output,
             svg=svg(rec, layout(rec), uid),
-            data=json.dumps(steps_data(rec), ensure_ascii=False, sort_keys=True),
-            texts=forward_words + [" ".join(said) for said in backward_words],
-            backward=[" ".join(said) for said in backward_words],
-            grads={n.name: n.grad for n in rec.nodes.values() if n.fn == "AccumulateGrad"},
+            data=json.dumps(steps, ensure_ascii=False, sort_keys=True),
+            count=len(steps["forward"]) + len(steps["backward"]),
+            backward=[step["say"] for step in steps["backward"]],
         )
         node["ids"].append(uid)
         self.set_source_info(node)
-        self.env.note_dependency(__file__)  # a change here redraws the pages that use it
         return [node]
 
 
@@ -531,7 +529,7 @@ def visit_stepper(self, node):
         f'<button type="button" class="agb-button agb-next">{WORDS["next"]}</button>'
         f'<label class="agb-slider-label" for="{uid}-slider">{WORDS["slider"]}</label>'
         f'<input type="range" class="agb-slider" id="{uid}-slider" min="0" '
-        f'max="{len(node["texts"])}" value="0" step="1">'
+        f'max="{node["count"]}" value="0" step="1">'
         '<span class="agb-counter"></span></div>'
         '<p class="agb-say" aria-live="polite"></p>'
         '<p class="agb-details" aria-live="polite"></p>'
