@@ -15,6 +15,7 @@ import sphinx
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 
+from .chapter_source import setup_chapter_source
 from .colab import setup_colab
 from .config import setup_config
 from .light_pages import setup_light_pages
@@ -77,6 +78,7 @@ def setup(app: Sphinx) -> dict:
     check_stack({"jupyter-book": installed("jupyter-book"), "sphinx": sphinx.__version__})
     app.connect("builder-inited", _static_path)
     setup_config(app)
+    setup_chapter_source(app)
     setup_sitemap(app)
     setup_quiz(app)
     setup_colab(app)

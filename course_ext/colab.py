@@ -24,7 +24,8 @@ from sphinx.errors import ExtensionError
 from sphinx.util.docutils import SphinxRole
 
 from .config import identity
-from .notebook_export import ExportError, Site, export_chapter, register_role_form
+from .errors import LocatedError
+from .notebook_export import Site, export_chapter, register_role_form
 
 THEME_CHECKED = "sphinx-book-theme 1.3.0"
 
@@ -48,7 +49,7 @@ def _export(app: Sphinx, pagename, templatename, context, doctree) -> None:
     rc_file = Path(app.srcdir) / app.config.course_book_dir / "matplotlibrc"
     try:
         notebook = export_chapter(source, site, rc_file if rc_file.is_file() else None)
-    except ExportError as error:
+    except LocatedError as error:  # ExportError, or a :load: file that cannot be read
         name = source.relative_to(app.srcdir)
         raise ExtensionError(f"{name}:{error.line}: cannot export for Colab: {error}") from None
     target = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"

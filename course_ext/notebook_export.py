@@ -28,15 +28,23 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import jupytext
 import nbformat
 
+from .chapter_source import read_chapter
 from .errors import LocatedError
 from .myst_blocks import Block, blocks
 
 # Packages a chapter may import that Colab does not ship, with the pinned version to install.
 COLAB_LACKS = {"torchviz": "torchviz==0.0.3"}
 ADMONITIONS = {"note", "tip", "warning", "important", "caution", "hint", "attention", "seealso"}
+# Cells the page folds or hides are folded in Colab too, under these titles: a solution
+# (hide-cell), helpers such as check functions (hide-input, often a :load: file), and the
+# hidden checks (remove-cell), which could give a quiz's answer away.
+FOLDED_TITLES = {
+    "hide-cell": "Show the solution (double-click to see the code)",
+    "hide-input": "Helper code of this lesson (double-click to see it)",
+    "remove-cell": "A check that the numbers of the lesson are right",
+}
 ROLE = re.compile(r"\{(?P<name>[\w-]+)\}`(?P<target>[^`]+)`")
 
 
@@ -182,7 +190,7 @@ def export_chapter(
     path: Path, site: Site, matplotlibrc: Path | None = None
 ) -> nbformat.NotebookNode:
     """Read a MyST chapter and return the Colab-ready notebook."""
-    notebook = jupytext.read(path, fmt="md:myst")
+    notebook = read_chapter(path)
     lines = path.read_text(encoding="utf-8").splitlines()
     cells = []
     imports = set()
@@ -200,16 +208,12 @@ def export_chapter(
         imports |= set(re.findall(r"^\s*(?:from|import)\s+(\w+)", source, re.M))
         if "raises-exception" in tags:
             source = _wrap_raising_cell(source)
-        if "hide-cell" in tags:  # a folded solution: Colab folds a cell with a form title
-            source = "#@title Show the solution (double-click to see the code)\n" + source
+        folded = [FOLDED_TITLES[tag] for tag in tags if tag in FOLDED_TITLES]
+        if folded:  # Colab folds a cell whose first line is a form title
             cells.append(
-                nbformat.v4.new_code_cell(source, metadata={"tags": tags, "cellView": "form"})
-            )
-            continue
-        if "remove-cell" in tags:  # folded in Colab too: a check can give a quiz's answer away
-            source = "#@title A check that the numbers of the lesson are right\n" + source
-            cells.append(
-                nbformat.v4.new_code_cell(source, metadata={"tags": tags, "cellView": "form"})
+                nbformat.v4.new_code_cell(
+                    f"#@title {folded[0]}\n{source}", metadata={"tags": tags, "cellView": "form"}
+                )
             )
             continue
         cells.append(nbformat.v4.new_code_cell(source, metadata={"tags": tags} if tags else {}))

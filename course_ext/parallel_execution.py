@@ -53,7 +53,10 @@ def _chapters_to_execute(
         reader = create_nb_reader(str(path), env.myst_config, nb_config, content)
         if reader is None:
             continue
-        notebook = reader.read(content)
+        try:
+            notebook = reader.read(content)
+        except Exception:  # noqa: BLE001 (a :load: file missing, bad cell metadata, ...)
+            continue  # reported with its file and line when Sphinx reads the page
         if not any(cell.cell_type == "code" for cell in notebook.cells):
             continue
         if nb_config.metadata_key in notebook.metadata:
@@ -116,24 +119,35 @@ def _share_cores(threads: str) -> None:
     os.environ["OMP_NUM_THREADS"] = threads  # inherited by the kernels this process starts
 
 
-def quiet_kernels_in(folder: Path) -> None:
-    """Kernels started from now on log errors only: ipykernel 7 warns, once per kernel, that
-    its local TCP connection is not encrypted, which buries the build's own lines.
+def kernel_profile_in(folder: Path) -> None:
+    """The IPython profile of every kernel the build starts from now on (in `folder`):
 
-    The kernels inherit IPYTHONDIR, whose profile (in `folder`) sets nothing else; cell
-    outputs, warnings included, are not affected. tools/run_chapter.py uses it too.
+    - log errors only: ipykernel 7 warns, once per kernel, that its local TCP connection
+      is not encrypted, which buries the build's own lines;
+    - figures as SVG, with no date in them: text stays text (sharp at any zoom, and the
+      same bytes in every build). The figure style itself is book/matplotlibrc.
+
+    This is the one place of the figure setup; no chapter repeats it (a Colab notebook
+    shows PNG figures, which is what Colab is good at). Cell outputs are otherwise not
+    affected. tools/run_chapter.py uses it too.
     """
     profile = folder / ".ipython" / "profile_default"
     profile.mkdir(parents=True, exist_ok=True)
-    config = {"IPKernelApp": {"log_level": "ERROR"}}
+    config = {
+        "IPKernelApp": {"log_level": "ERROR"},
+        "InlineBackend": {
+            "figure_formats": ["svg"],
+            "print_figure_kwargs": {"bbox_inches": "tight", "metadata": {"Date": None}},
+        },
+    }
     (profile / "ipython_kernel_config.json").write_text(json.dumps(config), encoding="utf-8")
     os.environ["IPYTHONDIR"] = str(profile.parent)
 
 
-def quiet_kernels(app: Sphinx) -> None:
-    quiet_kernels_in(Path(app.outdir).parent)
+def kernel_profile(app: Sphinx) -> None:
+    kernel_profile_in(Path(app.outdir).parent)
 
 
 def setup_parallel_execution(app: Sphinx) -> None:
-    app.connect("builder-inited", quiet_kernels)
+    app.connect("builder-inited", kernel_profile)
     app.connect("env-before-read-docs", execute_in_parallel)

@@ -122,6 +122,13 @@ ONE_EDIT_ERRORS = {
         "{doc}`chain_rules`",
         r"book/why_autodiff\.md:({line_before}|{line}):.*unknown document: 'chain_rules'",
     ),
+    "a :load: file that does not exist": (
+        "why_autodiff.md",
+        "```{code-cell} ipython3\n",
+        "```{code-cell} ipython3\n:load: checks/no_such_file.py\n```\n\n```{code-cell} ipython3\n",
+        r"book/why_autodiff\.md:{line}: :load: names \S*book/checks/no_such_file\.py, which does "
+        "not exist",
+    ),
     "invalid front matter": (
         "vectors_matrices.md",
         "kernelspec:",

@@ -13,9 +13,10 @@ import re
 import sys
 from importlib.metadata import packages_distributions
 
-import jupytext
 import pytest
 from conftest import LESSONS, ROOT
+
+from course_ext.chapter_source import read_chapter
 
 OURS = {"course_ext", "__future__"}
 
@@ -44,7 +45,7 @@ def top_level_imports(code: str) -> set[str]:
 
 
 def chapter_code(name: str) -> str:
-    notebook = jupytext.read(ROOT / "book" / f"{name}.md", fmt="md:myst")
+    notebook = read_chapter(ROOT / "book" / f"{name}.md")
     cells = [c.source for c in notebook.cells if c.cell_type == "code"]
     # IPython magics (%config, %pip) and shell escapes are not Python.
     return "\n".join(re.sub(r"^\s*[%!].*$", "", cell, flags=re.M) for cell in cells)

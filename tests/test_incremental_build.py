@@ -1,7 +1,8 @@
 """What a build executes: chapters in parallel when cold, then only a chapter whose code changed.
 
-Each test builds a two-chapter copy of the real book (autograd_mechanics and jax_bonus, the
-chapters that link to no other) with an empty execution cache, and reads the build log:
+Each test builds a two-chapter copy of the real book (autograd_mechanics and jax_bonus, with a
+stand-in page, without code, for each lesson they link to) with an empty execution cache, and
+reads the build log:
 "executing N chapters in parallel" is course_ext/parallel_execution.py, "Executing
 notebook" is myst-nb executing a chapter itself, "Using cached notebook" is myst-nb
 reading a chapter from the cache.
@@ -21,14 +22,33 @@ CHAPTERS = ["autograd_mechanics", "jax_bonus"]
 
 
 def small_book(destination: Path) -> Path:
+    """The two chapters; jax_bonus also takes a cell from a file (`:load:`)."""
     book = copy_book(destination, with_cache=False)
     for chapter in (book / "book").glob("*.md"):
         if chapter.stem not in CHAPTERS:
             chapter.unlink()
+    (book / "book" / "checks").mkdir(exist_ok=True)
+    (book / "book" / "checks" / "probe.py").write_text('probe = "loaded"\n', encoding="utf-8")
+    edit(
+        book / "book" / "jax_bonus.md",
+        "```{code-cell} ipython3\n",
+        "```{code-cell} ipython3\n:load: checks/probe.py\n```\n\n```{code-cell} ipython3\n",
+    )
     (book / "book" / "index.md").write_text("# A two-chapter book\n\nFor the tests.\n")
-    entries = "".join(f"  - file: book/{name}\n" for name in CHAPTERS)
+    for name in linked_pages(book):  # a page without code for each lesson they link to
+        (book / "book" / f"{name}.md").write_text(f"# {name}\n\nA stand-in.\n")
+    entries = "".join(f"  - file: book/{name}\n" for name in CHAPTERS + linked_pages(book))
     (book / "_toc.yml").write_text(f"format: jb-book\nroot: book/index\nchapters:\n{entries}")
     return book
+
+
+def linked_pages(book: Path) -> list[str]:
+    """The other lessons the chapters link to with {doc}, sorted."""
+    targets = set()
+    for name in CHAPTERS:
+        text = (book / "book" / f"{name}.md").read_text(encoding="utf-8")
+        targets |= set(re.findall(r"\{doc\}`(?:[^`<]*<)?([\w/]+)>?`", text))
+    return sorted(targets - set(CHAPTERS))
 
 
 def build(book: Path) -> str:
@@ -80,8 +100,14 @@ def test_chapters_run_in_parallel_then_only_when_their_code_changes(tmp_path):
     assert executed_by_myst_nb(code_edit) == ["autograd_mechanics"], code_edit[-3000:]
     assert "in parallel" not in code_edit
 
+    # A file a cell loads is part of the chapter: editing it runs that chapter again.
+    edit(book / "book" / "checks" / "probe.py", '"loaded"', '"edited"')
+    loaded_edit = build(book)
+    assert executed_by_myst_nb(loaded_edit) == ["jax_bonus"], loaded_edit[-3000:]
+    assert "edited" in (book / "_build" / "html" / "book" / "jax_bonus.html").read_text()
+
     # Incremental builds wrote one page each, yet the sitemap still lists every page.
-    assert sitemap_pages(book) == sorted(["index", *CHAPTERS])
+    assert sitemap_pages(book) == sorted(["index", *CHAPTERS, *linked_pages(book)])
 
 
 def test_a_chapter_failing_in_the_parallel_step_stops_the_build_with_its_cell(tmp_path):

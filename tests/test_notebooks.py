@@ -14,7 +14,8 @@ from conftest import IDENTITY, LESSONS, ROOT
 from test_lessons import EXPECTED_OUTPUTS
 
 import course_ext  # noqa: F401  (its directives register their notebook forms)
-from course_ext.notebook_export import ExportError, Site, convert_markdown
+from course_ext.chapter_source import LoadError, read_chapter
+from course_ext.notebook_export import ExportError, Site, convert_markdown, export_chapter
 from course_ext.quiz.notebook import quiz_markdown
 
 # The unit tests of the conversion use a made-up site; the build tests read the real one.
@@ -80,6 +81,48 @@ def test_unknown_myst_syntax_is_an_error_not_a_silent_leftover():
     with pytest.raises(ExportError, match="no notebook form for the {ref} role") as error:
         convert_markdown("Text.\n\nA {ref}`label` here.", SITE)
     assert error.value.line == 3
+
+
+CHAPTER_HEADER = (
+    "---\njupytext:\n  text_representation:\n    extension: .md\n    format_name: myst\n"
+    "kernelspec:\n  display_name: Python 3\n  language: python\n  name: python3\n---\n"
+)
+
+
+def test_a_loaded_helper_file_is_inlined_and_folded(tmp_path):
+    (tmp_path / "checks").mkdir()
+    (tmp_path / "checks" / "helpers.py").write_text("def check(x):\n    return x == 1\n")
+    chapter = tmp_path / "lesson.md"
+    chapter.write_text(
+        CHAPTER_HEADER + "# A lesson\n\n```{code-cell} ipython3\n:load: checks/helpers.py\n"
+        ":tags: [hide-input]\n```\n\n```{code-cell} ipython3\ncheck(1)\n```\n"
+    )
+    notebook = export_chapter(chapter, SITE)
+    helper = next(cell for cell in notebook.cells if "def check" in cell.source)
+    assert helper.source.startswith("#@title Helper code")
+    assert helper.metadata["cellView"] == "form" and "load" not in helper.metadata
+    elsewhere = tmp_path / "colab"  # no checks/ folder here: the code is in the notebook
+    elsewhere.mkdir()
+    assert run(notebook, elsewhere).strip() == "True"
+
+
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [
+        (":load: checks/missing.py\n", r":load: cannot read \S*missing\.py"),
+        (":load: checks/helpers.py\nx = 1\n", "a cell with :load: must be empty"),
+    ],
+)
+def test_a_bad_load_names_the_chapter_line(tmp_path, cell, message):
+    (tmp_path / "checks").mkdir()
+    (tmp_path / "checks" / "helpers.py").write_text("x = 0\n")
+    chapter = tmp_path / "lesson.md"
+    chapter.write_text(
+        CHAPTER_HEADER + f"# A lesson\n\nText.\n\n```{{code-cell}} ipython3\n{cell}```\n"
+    )
+    with pytest.raises(LoadError, match=message) as error:
+        read_chapter(chapter)
+    assert error.value.line == 15  # the cell's opening fence
 
 
 # --- the built site ------------------------------------------------------------------------

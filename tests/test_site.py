@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from course_ext.chapter_source import read_chapter
+
 
 def read(site: Path, page: str) -> BeautifulSoup:
     return BeautifulSoup((site / page).read_text(encoding="utf-8"), "html.parser")
@@ -43,11 +45,10 @@ def test_lesson_shows_its_figures(site):
 def test_hidden_checks_ran_but_are_not_shown(site):
     """No line of a `remove-cell` check reaches the page (read from the source, so the test
     follows the checks as they change)."""
-    import jupytext
     from conftest import LESSONS, ROOT
 
     for chapter in LESSONS:
-        notebook = jupytext.read(ROOT / "book" / f"{chapter}.md", fmt="md:myst")
+        notebook = read_chapter(ROOT / "book" / f"{chapter}.md")
         hidden = [
             line.strip()
             for cell in notebook.cells
@@ -181,3 +182,17 @@ def test_code_cells_show_their_outputs(site):
         assert expected > 0 and shown == expected, (
             f"{name}: {shown} outputs shown, {expected} computed"
         )
+
+
+def test_no_page_carries_the_date_it_was_built(site, html_pages):
+    """A build date is not when a lesson changed, and would make tomorrow's build differ."""
+    import datetime
+
+    today = datetime.date.today()
+    stamps = {today.strftime("%b %d, %Y"), today.isoformat(), today.strftime("%d %B %Y")}
+    dated = [
+        page
+        for page in html_pages
+        if any(stamp in (site / page).read_text(encoding="utf-8") for stamp in stamps)
+    ]
+    assert not dated, f"pages stamped with today's date: {dated}"

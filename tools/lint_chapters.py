@@ -16,6 +16,8 @@ from pathlib import Path
 
 import jupytext
 
+from course_ext.chapter_source import read_chapter
+
 RUFF = Path(sys.executable).parent / "ruff"
 
 
@@ -23,7 +25,7 @@ def main(arguments: list[str]) -> int:
     check_format = "--format" in arguments
     failed = False
     for name in (a for a in arguments if not a.startswith("--")):
-        notebook = jupytext.read(name, fmt="md:myst")
+        notebook = read_chapter(Path(name))
         notebook.cells = [cell for cell in notebook.cells if cell.cell_type == "code"]
         for cell in notebook.cells:
             cell.metadata = {}  # tags and alt texts are not code

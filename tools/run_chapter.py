@@ -14,19 +14,19 @@ import sys
 import time
 from pathlib import Path
 
-import jupytext
 import nbclient
 from nbclient.exceptions import CellExecutionError
 
-from course_ext.parallel_execution import quiet_kernels_in
+from course_ext.chapter_source import LoadError, read_chapter
+from course_ext.parallel_execution import kernel_profile_in
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def execute(path: Path, timeout: int = 60):
     """Run one chapter with its own folder as working directory; return (notebook, seconds)."""
-    quiet_kernels_in(ROOT / "_build")  # as the build's kernels: no warning per kernel
-    notebook = jupytext.read(path)
+    kernel_profile_in(ROOT / "_build")  # as the build's kernels: SVG figures, quiet
+    notebook = read_chapter(path)
     client = nbclient.NotebookClient(
         notebook,
         timeout=timeout,
@@ -62,6 +62,10 @@ def main() -> int:
             notebook, seconds = execute(path)
         except CellExecutionError as error:
             print(f"FAILED {path}\n{error}", file=sys.stderr)
+            failed += 1
+            continue
+        except LoadError as error:
+            print(f"FAILED {path}:{error.line}: {error.message}", file=sys.stderr)
             failed += 1
             continue
         print(f"{path}: {seconds:.1f} s")
