@@ -143,10 +143,20 @@ CUT_OFF = """() => {
 }"""
 
 
+# Boxes that scroll sideways with no visible sign of it (agc-site.css draws edge shadows).
+SCROLLS_UNSEEN = """() => [...document.querySelectorAll('main *')]
+  .filter(e => ['auto', 'scroll'].includes(getComputedStyle(e).overflowX))
+  .filter(e => e.scrollWidth > e.clientWidth + 1)
+  .filter(e => !getComputedStyle(e).backgroundImage.includes('radial-gradient'))
+  .map(e => `${e.tagName.toLowerCase()} "${e.textContent.trim().slice(0, 40)}"`)
+  .slice(0, 3)"""
+
+
 def test_no_horizontal_scroll_and_nothing_cut_off_on_a_phone(open_page, html_pages):
     """At 375 px the page body never scrolls sideways, and what is wider than the screen
-    (code, tables, equations) scrolls in a box of its own instead of being cut off (the
-    previous/next links were, before agc-site.css let them shrink)."""
+    (code, tables, equations) scrolls in a box of its own, with a shadow at the edge that
+    hides more, instead of being cut off (the previous/next links were, before agc-site.css
+    let them shrink)."""
     wide = []
     for path in html_pages:
         page, _ = open_page(path, viewport={"width": 375, "height": 800})
@@ -156,8 +166,88 @@ def test_no_horizontal_scroll_and_nothing_cut_off_on_a_phone(open_page, html_pag
         cut = page.evaluate(CUT_OFF)
         if cut:
             wide.append(f"{path}: cut off at the right edge: {', '.join(cut)}")
+        unseen = page.evaluate(SCROLLS_UNSEEN)
+        if unseen:
+            wide.append(f"{path}: scrolls with no sign of it: {', '.join(unseen)}")
         page.context.close()
     assert not wide, "\n".join(wide)
+
+
+# The smallest text of each figure, in CSS pixels as drawn, against the page's output text.
+FIGURE_TEXT = """async () => {
+  const small = parseFloat(getComputedStyle(document.querySelector('.cell_output pre')).fontSize);
+  const figures = [];
+  for (const img of document.querySelectorAll('.cell_output img[src$=".svg"]')) {
+    const svg = await (await fetch(img.src)).text();
+    const viewBox = svg.match(/viewBox="[\\d.]+ [\\d.]+ ([\\d.]+) /);
+    // Outer <text> only: mathtext's superscripts are smaller tspans inside one.
+    const sizes = [...svg.matchAll(/<text style="font-size: ([\\d.]+)px/g)].map(m => +m[1]);
+    if (!viewBox || !sizes.length) continue;
+    const drawn = Math.min(...sizes) * img.getBoundingClientRect().width / +viewBox[1];
+    figures.push({name: img.src.split('/').pop().slice(0, 12), drawn, small});
+  }
+  return figures;
+}"""
+
+
+def test_figure_text_is_readable_on_a_phone(open_page, html_pages):
+    """A figure filling a 375 px screen has no text smaller than the page's output text
+    (book/matplotlibrc sets the size and shape every figure starts from)."""
+    small = []
+    lessons = [path for path in html_pages if path.startswith("book/")]
+    for path in lessons:
+        page, _ = open_page(path, viewport={"width": 375, "height": 800})
+        if page.locator(".cell_output pre").count():
+            for figure in page.evaluate(FIGURE_TEXT):
+                if figure["drawn"] < figure["small"] - 0.05:
+                    small.append(
+                        f"{path}: figure {figure['name']}: text {figure['drawn']:.1f} px, "
+                        f"the page's output text {figure['small']:.1f} px"
+                    )
+        page.context.close()
+    assert not small, "\n".join(small)
+
+
+# Controls and headings that overlap one another (the video's play button drawn over its
+# title was one): pairs of visible boxes that intersect, neither inside the other.
+OVERLAPS = """() => {
+  const selector = 'a, button, input, label, summary, h1, h2, h3, '
+    + '.agv-play-icon, .agv-play-title, .agv-play-note';
+  // Not the drawers (closed off-screen on a phone), nor inside math or a drawing.
+  const outside = '.bd-sidebar-primary, .bd-sidebar-secondary, mjx-container, svg';
+  const boxes = [...document.querySelectorAll(selector)]
+    .filter(e => e.checkVisibility({visibilityProperty: true}) && !e.closest(outside))
+    // One box per line: a link that wraps covers two lines, not the rectangle around them.
+    .map(e => [e, [...e.getClientRects()].filter(r => r.width > 1 && r.height > 1)])
+    .filter(([, rects]) => rects.some(r => r.right > 0 && r.left < innerWidth));
+  const found = [];
+  for (let i = 0; i < boxes.length; i++) {
+    for (let j = i + 1; j < boxes.length; j++) {
+      const [a, rectsA] = boxes[i], [b, rectsB] = boxes[j];
+      if (a.contains(b) || b.contains(a)) continue;
+      const meet = (ra, rb) =>
+        Math.min(ra.right, rb.right) - Math.max(ra.left, rb.left) > 2
+        && Math.min(ra.bottom, rb.bottom) - Math.max(ra.top, rb.top) > 2;
+      if (rectsA.some(ra => rectsB.some(rb => meet(ra, rb)))) {
+        const name = e => `${e.tagName.toLowerCase()} "${e.textContent.trim().slice(0, 30)}"`;
+        found.push(`${name(a)} and ${name(b)}`);
+      }
+    }
+  }
+  return found.slice(0, 3);
+}"""
+
+
+@pytest.mark.parametrize("width", [375, 768])
+def test_no_control_or_heading_overlaps_another(open_page, html_pages, width):
+    overlapping = []
+    for path in html_pages:
+        page, _ = open_page(path, viewport={"width": width, "height": 800})
+        found = page.evaluate(OVERLAPS)
+        if found:
+            overlapping.append(f"{path} at {width} px: {'; '.join(found)}")
+        page.context.close()
+    assert not overlapping, "\n".join(overlapping)
 
 
 def test_search_finds_a_lesson_by_a_word_of_its_text(open_page):
