@@ -36,7 +36,8 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 book: $(VENV)/.book-deps
-	tools/system_deps.sh graphviz
+	tools/system_deps.sh graphviz node
+	$(MAKE) node_modules/.installed  # katex: the math is typeset at build time
 	$(BIN)/jupyter-book build . $(JB_FLAGS)
 
 test: $(VENV)/.dev-deps

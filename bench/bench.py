@@ -12,8 +12,9 @@ Sections (all by default, or pick with --only):
   pages       a first visit to each page in Chromium: HTML size, bytes loaded (as served
               and gzip-compressed the way GitHub Pages serves text), requests, largest assets,
               for this site and for the stock Jupyter Book theme (`course_light_pages: false`)
-  lighthouse  npm Lighthouse (mobile, simulated throttling) on the landing page, a lesson
-              and the lecture, against the system Chromium
+  lighthouse  npm Lighthouse (mobile, simulated throttling) on every page of the toc (the
+              landing page, the lecture, each lesson), against the system Chromium
+  suite       make test's pytest run (one worker per core) on the site built above, timed
 """
 
 from __future__ import annotations
@@ -46,11 +47,8 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 # What the text-only and code edits change: one chapter, one paragraph or one cell.
 EDITED_CHAPTER = "book/chain_rule.md"
-LIGHTHOUSE_PAGES = {
-    "landing": "book/intro.html",
-    "lesson": "book/autograd_basics.html",
-    "lecture": "book/lecture.html",
-}
+# The lesson whose largest assets the page table lists.
+SAMPLE_LESSON = "book/autograd_basics.html"
 
 
 def chapters() -> list[Path]:
@@ -210,7 +208,7 @@ def _page_weight(browser, url: str) -> dict:
     page.on("requestfinished", finished)
     page.goto(url, wait_until="load")
     page.wait_for_load_state("networkidle")
-    page.wait_for_timeout(500)  # MathJax fetches its fonts after typesetting
+    page.wait_for_timeout(500)  # web fonts (icons, KaTeX) arrive after their stylesheets
     context.close()
     loaded.sort(key=lambda item: -item[2])
     return {
@@ -273,10 +271,10 @@ def measure_pages(scratch: Path) -> dict:
             f" | stock: {base['bytes'] / 1e3:7.0f} {base['gzip_bytes'] / 1e3:8.0f}"
             f" {base['requests']:4d}  {ratio:.2f}"
         )
-    lesson = ours[LIGHTHOUSE_PAGES["lesson"]]
-    print(f"  largest assets of {LIGHTHOUSE_PAGES['lesson']} (gzip bytes):")
+    lesson = ours[SAMPLE_LESSON]
+    print(f"  largest assets of {SAMPLE_LESSON} (gzip bytes):")
     print(f"  ours: {lesson['largest_gzip']}")
-    base = stock[LIGHTHOUSE_PAGES["lesson"]]
+    base = stock[SAMPLE_LESSON]
     print(f"  stock: {base['largest_gzip']}")
     # The figures the pages show (an incremental build leaves old ones in _images).
     shown = {
@@ -330,34 +328,60 @@ def _lighthouse_once(lighthouse: Path, url: str) -> dict:
 
 
 def measure_lighthouse(runs: int) -> dict:
-    """Each page `runs` times; the run with the median performance score is reported."""
+    """Every page of the toc (landing page, lecture, lessons) `runs` times; the run with
+    the median performance score is reported, with the worst of each score over pages."""
     lighthouse = ROOT / "bench" / "node_modules" / ".bin" / "lighthouse"
     if not lighthouse.exists():
         sys.exit("bench: Lighthouse is not installed (make bench installs it)")
+    site = ROOT / "_build" / "html"
     results = {}
-    with serve(ROOT / "_build" / "html") as url:
-        for label, page in LIGHTHOUSE_PAGES.items():
+    with serve(site) as url:
+        for page in pages_of(site):
             reports = sorted(
                 (_lighthouse_once(lighthouse, f"{url}/{page}") for _ in range(runs)),
                 key=lambda scores: scores["performance"],
             )
             scores = reports[len(reports) // 2]
             scores["performance_runs"] = [r["performance"] for r in reports]
-            results[label] = scores
+            results[page] = scores
             failed = scores["failed_audits"]
             print(
-                f"  {label:<8} {page:<28} perf {scores['performance']:3d}"
+                f"  {page:<30} perf {scores['performance']:3d}"
                 f" {scores['performance_runs']}  a11y {scores['accessibility']:3d}"
                 f"  best {scores['best-practices']:3d}  FCP {scores['fcp_ms']} ms"
                 f"  LCP {scores['lcp_ms']} ms  TBT {scores['tbt_ms']} ms  CLS {scores['cls']}"
                 + (f"  failed: {', '.join(failed)}" if failed else "")
             )
-    return results
+    worst = {
+        key: min(r[key] for r in results.values())
+        for key in ("performance", "accessibility", "best-practices")
+    }
+    worst["lcp_ms"] = max(r["lcp_ms"] for r in results.values())
+    print(f"  worst over {len(results)} pages: {worst}")
+    return {"pages": results, "worst": worst}
+
+
+# --- the test suite ---------------------------------------------------------------------
+
+
+def measure_suite() -> dict:
+    """`make test`'s pytest run (one worker per core) on the built site, timed."""
+    start = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-n", "auto", "-q", "-p", "no:cacheprovider"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    seconds = round(time.perf_counter() - start, 1)
+    summary = (result.stdout.strip().splitlines() or ["(no output)"])[-1]
+    print(f"  pytest -n auto: {seconds} s ({seconds / 60:.1f} min): {summary}")
+    return {"pytest_s": seconds, "passed": result.returncode == 0, "summary": summary}
 
 
 # --- main -------------------------------------------------------------------------------
 
-SECTIONS = ["floor", "builds", "pages", "lighthouse"]
+SECTIONS = ["floor", "builds", "pages", "lighthouse", "suite"]
 
 
 def main() -> int:
@@ -400,6 +424,9 @@ def main() -> int:
         if "lighthouse" in wanted:
             print(f"Lighthouse (mobile, simulated throttling, median of {args.lighthouse_runs})")
             results["lighthouse"] = measure_lighthouse(args.lighthouse_runs)
+        if "suite" in wanted:
+            print("The test suite (make test's pytest, on the site built above)")
+            results["suite"] = measure_suite()
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(f"Wrote {args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out}")

@@ -12,11 +12,13 @@ build, this module
   Font Awesome character the stylesheets use outside their table of icon classes;
 - drops the rules of that table for icons no page uses (a third of the stylesheet that
   blocks the first paint);
-- empties `fontawesome.js`, keeping the file so the theme's script tag still loads.
+- empties `fontawesome.js`, keeping the file so the theme's script tag still loads;
+- deletes what no browser fetches: source maps, TrueType copies of the fonts, and the
+  theme's translation catalogues.
 While pages are written, it adds `defer` to
 every script file Sphinx and its extensions put in the <head> (templates/layout.html
 does the same for the search scripts the theme adds), so they no longer hold back
-the first paint, and leaves MathJax off pages that show no math.
+the first paint. (Math needs no script at all: katex_math.py typesets it at build time.)
 
 fontTools (the library matplotlib already uses for fonts) does the subsetting; only
 the choice of glyphs is ours. An icon a page names but the theme's stylesheet does not
@@ -27,6 +29,7 @@ stock files, as bench/ does to compare the two.
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 from fontTools import subset
@@ -147,6 +150,29 @@ def lighten_icons(app: Sphinx, exception: Exception | None) -> None:
     logger.info(f"course_ext.light_pages: icon fonts cut to {len(codepoints)} glyphs")
 
 
+SOURCE_MAP_COMMENT = re.compile(r"\n?(?://|/\*)# sourceMappingURL=\S+(?: \*/)?\s*$")
+TRUETYPE_SOURCE = re.compile(r',url\([^)]*\.ttf\) format\("truetype"\)')
+LOCALES = Path("_static", "locales")  # sphinx-book-theme's translations, read at build time
+
+
+def drop_unused_files(app: Sphinx, exception: Exception | None) -> None:
+    """Nothing a reader's browser never fetches: no source maps (1.7 MB of them, and the
+    comments pointing at them), no TrueType copies of the woff2 icon fonts, and no
+    translation catalogues (.mo files the theme applies when the pages are written)."""
+    if exception or app.builder.format != "html" or not app.config.course_light_pages:
+        return
+    static = Path(app.outdir) / "_static"
+    for path in sorted(static.rglob("*")):
+        if path.suffix == ".map" or (path.suffix == ".ttf" and WEBFONTS.name in path.parts):
+            path.unlink()
+        elif path.suffix in {".js", ".css"} and "katex" not in path.parts:
+            text = path.read_text(encoding="utf-8")
+            lighter = TRUETYPE_SOURCE.sub("", SOURCE_MAP_COMMENT.sub("", text))
+            if lighter != text:
+                path.write_text(lighter, encoding="utf-8")
+    shutil.rmtree(Path(app.outdir) / LOCALES, ignore_errors=True)
+
+
 # Inline scripts read it as the page is parsed (`DOCUMENTATION_OPTIONS.pagename = ...`).
 MUST_RUN_AT_ONCE = {"_static/documentation_options.js"}
 
@@ -176,28 +202,6 @@ def defer_scripts(app: Sphinx, pagename, templatename, context, doctree) -> None
     context["script_files"] = scripts
 
 
-def drop_mathjax_without_math(app: Sphinx, pagename, templatename, context, doctree) -> None:
-    """No MathJax on a page that shows no math.
-
-    Sphinx loads MathJax on a page whose toctree includes a page with math, for the
-    single-page builders; here that is the landing page, which would load 264 kB
-    (gzipped) of MathJax and typeset nothing.
-    """
-    if not app.config.course_light_pages or doctree is None or "script_files" not in context:
-        return
-    if app.env.get_domain("math").data["has_equations"].get(pagename, False):
-        return
-    mathjax = app.config.mathjax_path
-    context["script_files"] = [
-        script
-        for script in context["script_files"]
-        if not (
-            (script.filename and str(script.filename).split("?")[0].endswith(mathjax))
-            or script.attributes.get("body", "").startswith("window.MathJax")
-        )
-    ]
-
-
 def _templates(app: Sphinx, config) -> None:
     if config.course_light_pages:
         config.templates_path.append(str(Path(__file__).parent / "templates"))
@@ -205,6 +209,6 @@ def _templates(app: Sphinx, config) -> None:
 
 def setup_light_pages(app: Sphinx) -> None:
     app.connect("config-inited", _templates)
-    app.connect("html-page-context", drop_mathjax_without_math, priority=940)
     app.connect("html-page-context", defer_scripts, priority=950)
     app.connect("build-finished", lighten_icons)
+    app.connect("build-finished", drop_unused_files)

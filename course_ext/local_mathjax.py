@@ -1,4 +1,6 @@
-"""Math without a CDN: MathJax served from the site itself.
+"""Math without a CDN for the stock pages (`course_light_pages: false`, bench/): MathJax
+served from the site itself. The course's own pages typeset math at build time
+(katex_math.py) and load no MathJax at all.
 
 Sphinx loads MathJax from a CDN by default; this copies it into the site from
 sphinx-mathjax-offline's files (a data package here, not an extension) and points
@@ -23,8 +25,8 @@ MATHJAX_FILES = ["tex-chtml.js", "output/chtml", "input/tex/extensions", "a11y",
 
 def copy_mathjax(app: Sphinx, exception: Exception | None) -> None:
     """Serve MathJax from the site itself: the parts a page can load, or all of it."""
-    if exception or app.builder.format != "html":
-        return
+    if exception or app.builder.format != "html" or app.config.html_math_renderer != "mathjax":
+        return  # the default renderer is katex_math.py; MathJax is for the stock pages
     source = Path(importlib.import_module("sphinx-mathjax-offline").__file__).parent
     source = source / "static" / "mathjax"
     target = Path(app.outdir) / "_static" / "mathjax"

@@ -102,6 +102,8 @@ def copy_book(destination: Path, with_cache: bool = True, files=BOOK_FILES) -> P
             )
         else:
             shutil.copy2(source, destination / name)
+    if (ROOT / "node_modules").exists():  # katex, which the build typesets the math with
+        (destination / "node_modules").symlink_to(ROOT / "node_modules", target_is_directory=True)
     cache = ROOT / "_build" / ".jupyter_cache"
     if with_cache and cache.is_dir():
         shutil.copytree(cache, destination / "_build" / ".jupyter_cache")
@@ -112,9 +114,8 @@ def copy_repository(destination: Path) -> Path:
     """A copy that can run `make` and pytest on itself, sharing this tree's venv and npm
     packages (installed already), with the execution cache so only what changed runs."""
     copy_book(destination, files=REPOSITORY_FILES)
-    for shared in [".venv", "node_modules"]:
-        if (ROOT / shared).exists():
-            (destination / shared).symlink_to(ROOT / shared, target_is_directory=True)
+    if (ROOT / ".venv").exists():  # node_modules is shared by copy_book
+        (destination / ".venv").symlink_to(ROOT / ".venv", target_is_directory=True)
     return destination
 
 
@@ -124,8 +125,13 @@ def run_tests_in(copy: Path, *arguments: str) -> subprocess.CompletedProcess:
     return subprocess.run(command, cwd=copy, capture_output=True, text=True, check=False)
 
 
-# Make targets run in a copy without reinstalling: its venv is this tree's, already set up.
-MAKE_IN_COPY = ["make", "--no-print-directory", "-o", ".venv/.book-deps", "-o", ".venv/.dev-deps"]
+# Make targets run in a copy without reinstalling: its venv and npm packages are this
+# tree's, already set up.
+MAKE_IN_COPY = [
+    "make",
+    "--no-print-directory",
+    *("-o", ".venv/.book-deps", "-o", ".venv/.dev-deps", "-o", "node_modules/.installed"),
+]
 
 
 SMALL_PROJECT_CONF = """

@@ -88,16 +88,16 @@ def test_images_load_and_math_is_typeset_on_every_page(open_page, html_pages):
         )
         problems += [f"{path}: image does not load: {src}" for src in broken]
         if page.locator("span.math, div.math").count():
-            page.wait_for_function(
-                "() => window.MathJax && MathJax.startup && MathJax.startup.promise"
-            )
-            page.evaluate("() => MathJax.startup.promise")
+            # Typeset at build time: HTML to see, MathML to hear, in KaTeX's own font.
             untypeset = page.evaluate(
                 "Array.from(document.querySelectorAll('span.math, div.math'))"
-                ".filter(m => !m.querySelector('mjx-container')).length"
+                ".filter(m => !m.querySelector('.katex-html') || !m.querySelector('math')).length"
             )
             if untypeset:
                 problems.append(f"{path}: {untypeset} formulas not typeset")
+            page.evaluate("document.fonts.ready")
+            if not page.evaluate("document.fonts.check('16px KaTeX_Main')"):
+                problems.append(f"{path}: KaTeX's font did not load")
         raw = page.evaluate(
             r"""() => {
               const main = document.querySelector('main') || document.body;
@@ -105,7 +105,7 @@ def test_images_load_and_math_is_typeset_on_every_page(open_page, html_pages):
               const found = [];
               while (walker.nextNode()) {
                 const node = walker.currentNode;
-                const skip = 'pre, code, .highlight, mjx-container, script';
+                const skip = 'pre, code, .highlight, .katex, script';
                 if (node.parentElement.closest(skip)) continue;
                 const text = node.textContent;
                 if (/\$[^$\s][^$]*\$|\\\(|\\\[/.test(text)) found.push(text.trim().slice(0, 60));
@@ -126,8 +126,8 @@ CUT_OFF = """() => {
   for (const element of main.querySelectorAll('*')) {
     const box = element.getBoundingClientRect();
     if (box.width === 0 || box.right <= edge) continue;
-    // Off-screen by design: MathJax's text for screen readers, the closed contents drawer.
-    if (element.closest('mjx-assistive-mml, .bd-sidebar-secondary')) continue;
+    // Off-screen by design: KaTeX's MathML for screen readers, the closed contents drawer.
+    if (element.closest('.katex-mathml, .bd-sidebar-secondary')) continue;
     let scrolls = false;
     for (let up = element.parentElement; up && up !== main; up = up.parentElement) {
       const inside = up.getBoundingClientRect().right <= edge;
@@ -214,7 +214,7 @@ OVERLAPS = """() => {
   const selector = 'a, button, input, label, summary, h1, h2, h3, '
     + '.agv-play-icon, .agv-play-title, .agv-play-note';
   // Not the drawers (closed off-screen on a phone), nor inside math or a drawing.
-  const outside = '.bd-sidebar-primary, .bd-sidebar-secondary, mjx-container, svg';
+  const outside = '.bd-sidebar-primary, .bd-sidebar-secondary, .katex, svg';
   const boxes = [...document.querySelectorAll(selector)]
     .filter(e => e.checkVisibility({visibilityProperty: true}) && !e.closest(outside))
     // One box per line: a link that wraps covers two lines, not the rectangle around them.

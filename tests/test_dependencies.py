@@ -82,3 +82,21 @@ def test_the_scan_sees_a_missing_requirement():
         "bs4 (from beautifulsoup4)",
         "pytest (from pytest)",
     ]
+
+
+def test_the_build_installs_its_npm_packages_from_the_lockfile():
+    """course_ext runs the npm package katex: `make book` installs it with `npm ci`, at the
+    version package.json pins and package-lock.json fixes."""
+    import json
+    import subprocess
+
+    wanted = json.loads((ROOT / "package.json").read_text(encoding="utf-8"))["dependencies"]
+    lock = json.loads((ROOT / "package-lock.json").read_text(encoding="utf-8"))["packages"]
+    assert "katex" in wanted
+    for name, version in wanted.items():
+        assert lock[f"node_modules/{name}"]["version"] == version, name
+    # -B: as on a fresh machine, where nothing is installed yet; -n: only print the commands.
+    steps = subprocess.run(
+        ["make", "-n", "-B", "book"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
+    assert "npm ci" in steps and steps.index("npm ci") < steps.index("jupyter-book build")

@@ -76,15 +76,6 @@ def test_only_stylesheets_and_one_tiny_script_block_the_first_paint(site, page):
     assert blocking == ["../_static/documentation_options.js"], blocking
 
 
-def test_mathjax_loads_only_on_pages_that_show_math(site):
-    def loads_mathjax(page: str) -> bool:
-        return "mathjax/tex-chtml.js" in (site / page).read_text(encoding="utf-8")
-
-    # The landing page's toctree includes every lesson, which made Sphinx load MathJax.
-    assert not loads_mathjax("book/intro.html")
-    assert loads_mathjax("book/autograd_basics.html")
-
-
 def test_icon_table_and_stylesheet_characters_are_read_from_css(tmp_path):
     css = (
         '.fa-search:before,.fa-magnifying-glass:before{content:"\\f002"}'

@@ -63,14 +63,25 @@ def test_hidden_checks_ran_but_are_not_shown(site):
         assert not leaked, f"{chapter}: hidden checks shown on the page: {leaked[:3]}"
 
 
-def test_math_is_served_locally(site):
-    soup = read(site, "book/why_autodiff.html")
-    scripts = [s.get("src", "") for s in soup.find_all("script")]
-    mathjax = [s for s in scripts if "mathjax" in s.lower()]
-    assert mathjax, "no MathJax script on a page with math"
-    for src in mathjax:
-        assert not src.startswith(("http:", "https:", "//")), f"MathJax from a CDN: {src}"
-        assert (site / "book" / src.split("?")[0]).resolve().is_file(), src
+def test_math_is_typeset_at_build_time_and_served_locally(site, html_pages):
+    """No page loads a math engine; a page with math has KaTeX's HTML and MathML, and its
+    stylesheet and fonts from the site itself. The landing page, without math, loads none
+    (its toctree lists every lesson, which once made Sphinx load MathJax there)."""
+    for page in html_pages:
+        soup = read(site, page)
+        scripts = [s.get("src", "") + s.get_text() for s in soup.find_all("script")]
+        assert not [s for s in scripts if "mathjax" in s.lower() or "katex" in s.lower()], page
+        stylesheets = [a["href"] for a in soup.find_all("link", rel="stylesheet")]
+        katex_css = [href for href in stylesheets if "katex" in href]
+        if soup.select(".math"):
+            assert soup.select(".math .katex-html") and soup.select(".math .katex-mathml math")
+            assert len(katex_css) == 1, page
+            css = (site / page).parent / katex_css[0]
+            fonts = re.findall(r"url\(([^)]+)\)", css.read_text(encoding="utf-8"))
+            assert fonts and all((css.parent / font).is_file() for font in fonts), page
+        else:
+            assert not katex_css, f"{page} shows no math but loads KaTeX's stylesheet"
+    assert not read(site, "book/intro.html").select(".math")
 
 
 @pytest.mark.parametrize("page", ["book/intro.html", "book/why_autodiff.html"])

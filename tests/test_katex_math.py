@@ -1,0 +1,56 @@
+"""Math typeset at build time (course_ext/katex_math.py), on a one-page project."""
+
+from __future__ import annotations
+
+import re
+
+from bs4 import BeautifulSoup
+from conftest import build_small_project
+
+PAGE = """# Math
+
+Inline $x^2 + \\frac{1}{2}$ and a numbered display:
+
+```{math}
+:label: chain
+\\frac{df}{dx} = f'(g(x))\\, g'(x)
+```
+
+Two aligned lines:
+
+$$
+a &= b + c \\\\
+d &= e
+$$
+"""
+
+
+def test_formulas_become_html_and_mathml_with_local_fonts(tmp_path):
+    result = build_small_project(tmp_path, PAGE)
+    assert result.returncode == 0, result.stderr[-3000:]
+    out = tmp_path / "_build"
+    soup = BeautifulSoup((out / "index.html").read_text(encoding="utf-8"), "html.parser")
+    inline, *displays = soup.select(".math")
+    assert inline.name == "span" and inline.select_one(".katex-html")
+    assert inline.select_one(".katex-mathml math annotation").get_text() == "x^2 + \\frac{1}{2}"
+    assert [d.name for d in displays] == ["div", "div"]
+    assert displays[0].select_one(".eqno").get_text().startswith("(1)")
+    assert displays[1].select(".katex-display"), "the aligned lines are not display math"
+    assert "\\(" not in soup.get_text() and "\\[" not in soup.get_text()
+    assert not soup.select("script[src*=mathjax]"), "a page still loads MathJax"
+
+    css = (out / "_static" / "katex" / "katex.min.css").read_text(encoding="utf-8")
+    fonts = re.findall(r"url\(([^)]+)\)", css)
+    assert fonts and all(font.endswith(".woff2") for font in fonts)
+    assert all((out / "_static" / "katex" / font).is_file() for font in fonts)
+    assert "font-display:block" not in css, "math text hidden while its font loads"
+
+
+def test_a_formula_katex_cannot_read_stops_the_build_with_its_line(tmp_path):
+    result = build_small_project(tmp_path, "# Math\n\nText.\n\nSee $\\nosuchmacro{x}$ here.\n")
+    assert result.returncode != 0
+    assert re.search(
+        r"index\.md:5:.*cannot typeset this formula: KaTeX parse error: "
+        r"Undefined control sequence: \\nosuchmacro at position 1: \\nosuchmacro\{x\}",
+        result.stderr,
+    ), result.stderr[-2000:]
