@@ -148,3 +148,27 @@ def test_icons_draw_in_the_browser(open_page):
     )
     assert any("Free 900 loaded" in font for font in loaded), loaded
     assert not record["console"] and not record["failed"], record
+
+
+def test_the_search_index_loads_only_on_the_search_page(site, html_pages):
+    """The search box sends its query to search.html (no search-as-you-type): only that
+    page needs Sphinx's search scripts and the index (test_browser.py searches there)."""
+
+    def loads_the_index(page: str) -> bool:
+        text = (site / page).read_text(encoding="utf-8")
+        return bool(re.search(r"<script[^>]+(searchindex|searchtools)\.js", text))
+
+    assert loads_the_index("search.html")
+    assert not [page for page in html_pages if loads_the_index(page)]
+
+
+def test_nothing_a_browser_never_fetches_is_deployed(site):
+    static = site / "_static"
+    unused = [p for p in static.rglob("*") if p.suffix in {".map", ".ttf", ".mo", ".po"}]
+    assert not unused, [str(p.relative_to(site)) for p in unused[:5]]
+    pointers = [
+        str(p.relative_to(site))
+        for p in static.rglob("*")
+        if p.suffix in {".js", ".css"} and "sourceMappingURL" in p.read_text("utf-8")
+    ]
+    assert not pointers, pointers
