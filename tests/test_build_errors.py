@@ -1,8 +1,8 @@
 """Bad input stops the build with an error that names the file.
 
-Each test builds a temporary copy of the real book (with the real execution cache,
-so only what the test changed is executed again) and checks the exit code and the
-message a contributor would read.
+Each test builds a temporary copy of the real book, or of the one chapter it breaks
+(`small_book`), with the real execution cache, so only what the test changed is executed
+again, and checks the exit code and the message a contributor would read.
 """
 
 from __future__ import annotations
@@ -10,13 +10,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import build_book, copy_book
+from conftest import build_book, copy_book, small_book
 
 pytestmark = pytest.mark.slow
 
 
 def test_a_cell_that_raises_stops_the_build_and_names_the_chapter(tmp_path):
-    book = copy_book(tmp_path)
+    book = small_book(tmp_path, ["why_autodiff"])
     chapter = book / "book" / "why_autodiff.md"
     text = chapter.read_text(encoding="utf-8")
     # Insert a failing cell right after the first code cell, so the failure is quick.
@@ -63,8 +63,9 @@ def test_a_toc_entry_without_a_file_is_an_error(tmp_path):
 
 
 def build_with_change(tmp_path, chapter: str, old: str, new: str):
-    """Copy the book, replace `old` by `new` in one chapter, build; return (result, line of new)."""
-    book = copy_book(tmp_path)
+    """A small book of that chapter, `old` replaced by `new` in it, built; return (result,
+    line of new, output)."""
+    book = small_book(tmp_path, [chapter.removesuffix(".md")])
     path = book / "book" / chapter
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {chapter}"
@@ -76,7 +77,7 @@ def build_with_change(tmp_path, chapter: str, old: str, new: str):
 
 
 def test_a_cell_that_runs_past_the_timeout_stops_the_build(tmp_path):
-    book = copy_book(tmp_path)
+    book = small_book(tmp_path, ["gradient_descent"])
     chapter = book / "book" / "gradient_descent.md"
     text = chapter.read_text(encoding="utf-8")
     # A per-chapter timeout of 2 s (front matter) keeps the test quick; the book's is 60 s.

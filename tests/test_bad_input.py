@@ -1,0 +1,111 @@
+"""Malformed chapters: each case either builds correctly or stops with `file:line: what is
+wrong`, never with an exception a hook did not mean to raise. (Jupyter Book's command line
+then prints its own traceback under the message; that part is not ours to change.)
+
+Each case builds a book of one small chapter (its code prints one line, so the kernel is
+the only cost) with the course's extensions, as `make book` does.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from conftest import build_book, copy_book
+
+pytestmark = pytest.mark.slow
+
+FRONT = (
+    "---\njupytext:\n  text_representation:\n    extension: .md\n    format_name: myst\n"
+    "kernelspec:\n  display_name: Python 3\n  language: python\n  name: python3\n---\n"
+)
+LESSON = FRONT + "# A lesson\n\nSome text.\n\n```{code-cell} ipython3\nprint('ran')\n```\n"
+
+
+def tiny_book(destination: Path, chapters: dict[str, str | bytes]) -> Path:
+    """A book of these chapters (path under book/ -> content), listed in this order."""
+    book = copy_book(destination, with_cache=False)
+    for chapter in (book / "book").glob("*.md"):
+        chapter.unlink()
+    (book / "book" / "index.md").write_text("# Index\n\nThe tests' book.\n", encoding="utf-8")
+    for name, content in chapters.items():
+        path = book / "book" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    entries = "".join(f"  - file: book/{name.removesuffix('.md')}\n" for name in chapters)
+    (book / "_toc.yml").write_text(
+        f"format: jb-book\nroot: book/index\nchapters:\n{entries}", encoding="utf-8"
+    )
+    return book
+
+
+def build(book: Path) -> tuple[int, str]:
+    result = build_book(book, timeout=300)
+    return result.returncode, result.stdout + result.stderr
+
+
+# name: (chapters, None to build correctly, or a pattern the error must match)
+STOPS = {
+    "bytes that are not UTF-8": (
+        {"bad.md": LESSON.encode("utf-8").replace(b"Some text", b"Some \xff\xfe text")},
+        r"book/bad\.md:13: not UTF-8 \(byte 0xff\): save it as UTF-8",
+    ),
+    "an empty chapter": ({"empty.md": ""}, r"book/empty\.md:1: the chapter is empty"),
+    "front matter that is a list": (
+        {"listed.md": "---\n- a\n- b\n---\n# Listed\n\nText.\n"},
+        r"book/listed\.md:1: WARNING: YAML is not a dict",  # myst-parser's own check
+    ),
+    "a kernelspec that is a string": (
+        {
+            "kernel.md": LESSON.replace(
+                "kernelspec:\n  display_name: Python 3\n  language: python\n  name: python3\n",
+                "kernelspec: python3\n",
+            )
+        },
+        r"book/kernel\.md:6: kernelspec must be a mapping",
+    ),
+    "a quiz that is a mapping, not a list": (
+        {"quiz.md": LESSON + "\n```{quiz}\nprompt: What?\n```\n"},
+        r"book/quiz\.md:\d+:.*quiz",
+    ),
+    "a name with a space": (
+        {"my lesson.md": LESSON},
+        r"book/my lesson\.md: a file name with a space: rename it \(book/my_lesson\.md\)",
+    ),
+    "a video whose chapters are not a list": (
+        {"video.md": LESSON + "\n```{video} Z6H3zakmn6E\n:title: A talk\nchapters: 3\n```\n"},
+        r"book/video\.md:\d+:.*video",
+    ),
+}
+BUILDS = {
+    "a very long output": {"long.md": LESSON.replace("print('ran')", "print('x\\n' * 200_000)")},
+    "a name in unicode": {"rückwärts.md": LESSON},
+    "a chapter in a sub-folder": {
+        "part/deep.md": LESSON + "\nSee {doc}`../index` and ![logo](../_static/logo.svg).\n"
+    },
+}
+
+
+@pytest.mark.parametrize(("chapters", "message"), STOPS.values(), ids=list(STOPS))
+def test_a_malformed_chapter_stops_the_build_naming_file_and_line(tmp_path, chapters, message):
+    code, log = build(tiny_book(tmp_path, chapters))
+    assert code != 0, "the build went through"
+    assert re.search(message, log), log[-3000:]
+    # Sphinx's words for an exception a hook did not mean to raise (a KeyError, say).
+    assert "threw an exception" not in log, log[-3000:]
+
+
+@pytest.mark.parametrize("chapters", BUILDS.values(), ids=list(BUILDS))
+def test_an_unusual_but_valid_chapter_builds_with_its_notebook(tmp_path, chapters):
+    book = tiny_book(tmp_path, chapters)
+    code, log = build(book)
+    assert code == 0, log[-3000:]
+    site = book / "_build" / "html"
+    for name in chapters:
+        stem = name.removesuffix(".md")
+        page = site / "book" / f"{stem}.html"
+        assert page.is_file(), f"no page for {name}"
+        assert (site / "_sources" / "book" / f"{stem}.ipynb").is_file(), f"no notebook for {name}"
+        colab = re.findall(r'href="(https://colab\.research\.google\.com[^"]+)"', page.read_text())
+        assert colab and all(" " not in link for link in colab), colab
