@@ -18,6 +18,7 @@ from sphinx.errors import ExtensionError
 from .chapter_source import setup_chapter_source
 from .colab import setup_colab
 from .config import setup_config
+from .csp import setup_csp
 from .katex_math import setup_katex_math
 from .light_pages import setup_light_pages
 from .local_mathjax import setup_local_mathjax
@@ -91,6 +92,7 @@ def setup(app: Sphinx) -> dict:
     setup_light_pages(app)
     setup_local_mathjax(app)
     setup_katex_math(app)
+    setup_csp(app)
     return {
         "env_version": ENV_VERSION,
         "parallel_read_safe": True,

@@ -121,8 +121,8 @@ def visit_displaymath(self, node: nodes.math_block) -> None:
 
 
 def choose_katex(app: Sphinx, config) -> None:
-    if config.course_light_pages:
-        config.html_math_renderer = "katex"
+    # Explicitly both ways: left unset, Sphinx would pick the renderer that is not MathJax.
+    config.html_math_renderer = "katex" if config.course_light_pages else "mathjax"
 
 
 def start(app: Sphinx) -> None:

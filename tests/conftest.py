@@ -6,6 +6,7 @@ chapters executed). A missing build or browser is a failure, never a skip.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -89,6 +90,8 @@ REPOSITORY_FILES = [
     "constraints.txt",
     "README.md",
     "CONTRIBUTING.md",
+    "package.json",
+    "package-lock.json",
 ]
 
 
@@ -108,6 +111,27 @@ def copy_book(destination: Path, with_cache: bool = True, files=BOOK_FILES) -> P
     if with_cache and cache.is_dir():
         shutil.copytree(cache, destination / "_build" / ".jupyter_cache")
     return destination
+
+
+def small_book(destination: Path, chapters: list[str], with_cache: bool = True) -> Path:
+    """A copy of the book with only `chapters` (by name) and, for each lesson they link to
+    with {doc}, a stand-in page without code: a few seconds to build instead of the whole
+    book, for the tests that need one chapter's build and log."""
+    book = copy_book(destination, with_cache=with_cache)
+    for chapter in (book / "book").glob("*.md"):
+        if chapter.stem not in chapters:
+            chapter.unlink()
+    linked = set()
+    for name in chapters:
+        text = (book / "book" / f"{name}.md").read_text(encoding="utf-8")
+        linked |= set(re.findall(r"\{doc\}`(?:[^`<]*<)?([\w/]+)>?`", text))
+    stand_ins = sorted(linked - set(chapters))
+    for name in stand_ins:
+        (book / "book" / f"{name}.md").write_text(f"# {name}\n\nA stand-in.\n")
+    (book / "book" / "index.md").write_text("# A small book\n\nFor the tests.\n")
+    entries = "".join(f"  - file: book/{name}\n" for name in [*chapters, *stand_ins])
+    (book / "_toc.yml").write_text(f"format: jb-book\nroot: book/index\nchapters:\n{entries}")
+    return book
 
 
 def copy_repository(destination: Path) -> Path:
@@ -173,7 +197,9 @@ def open_page(browser, base_url):
     contexts = []
 
     def _open(path: str, **context_options):
-        context = browser.new_context(**context_options)
+        # Playwright's own helpers (wait_for_function, add_style_tag) are refused by the
+        # pages' Content-Security-Policy; test_csp_browser.py opens them without this.
+        context = browser.new_context(bypass_csp=True, **context_options)
         contexts.append(context)
         page = context.new_page()
         record = {"console": [], "failed": [], "foreign": []}

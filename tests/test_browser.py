@@ -152,17 +152,18 @@ SCROLLS_UNSEEN = """() => [...document.querySelectorAll('main *')]
   .slice(0, 3)"""
 
 
-def test_no_horizontal_scroll_and_nothing_cut_off_on_a_phone(open_page, html_pages):
-    """At 375 px the page body never scrolls sideways, and what is wider than the screen
+@pytest.mark.parametrize("width", [320, 375])  # 320: WCAG's reflow width
+def test_no_horizontal_scroll_and_nothing_cut_off_on_a_phone(open_page, html_pages, width):
+    """On a phone the page body never scrolls sideways, and what is wider than the screen
     (code, tables, equations) scrolls in a box of its own, with a shadow at the edge that
     hides more, instead of being cut off (the previous/next links were, before agc-site.css
     let them shrink)."""
     wide = []
     for path in html_pages:
-        page, _ = open_page(path, viewport={"width": 375, "height": 800})
-        width = page.evaluate("document.documentElement.scrollWidth")
-        if width > 375:
-            wide.append(f"{path}: {width} px wide")
+        page, _ = open_page(path, viewport={"width": width, "height": 800})
+        scroll_width = page.evaluate("document.documentElement.scrollWidth")
+        if scroll_width > width:
+            wide.append(f"{path}: {scroll_width} px wide at {width} px")
         cut = page.evaluate(CUT_OFF)
         if cut:
             wide.append(f"{path}: cut off at the right edge: {', '.join(cut)}")

@@ -54,3 +54,14 @@ def test_a_formula_katex_cannot_read_stops_the_build_with_its_line(tmp_path):
         r"Undefined control sequence: \\nosuchmacro at position 1: \\nosuchmacro\{x\}",
         result.stderr,
     ), result.stderr[-2000:]
+
+
+def test_the_stock_pages_keep_mathjax_in_the_browser(tmp_path):
+    """`course_light_pages: false` is stock Sphinx, for bench/ to compare against."""
+    from conftest import SMALL_PROJECT_CONF
+
+    conf = SMALL_PROJECT_CONF + "course_light_pages = False\n"
+    result = build_small_project(tmp_path, "# Math\n\nInline $x^2$.\n", conf=conf)
+    assert result.returncode == 0, result.stderr[-3000:]
+    page = (tmp_path / "_build" / "index.html").read_text(encoding="utf-8")
+    assert "\\(x^2\\)" in page and "katex" not in page and "mathjax" in page.lower()

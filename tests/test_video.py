@@ -171,7 +171,7 @@ window.onYouTubeIframeAPIReady();
 
 @pytest.fixture
 def lecture(browser, base_url):
-    context = browser.new_context()
+    context = browser.new_context(bypass_csp=True)  # for wait_for_function: see conftest.py
     page = context.new_page()
     foreign = []
 

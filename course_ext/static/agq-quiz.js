@@ -286,7 +286,6 @@
     } catch {
       words = {};
     }
-    quiz.classList.add("agq-ready");
 
     for (const element of quiz.querySelectorAll(".agq-question")) {
       const question = /** @type {HTMLFieldSetElement} */ (element);
@@ -343,6 +342,7 @@
         /** @type {HTMLElement} */ (question.querySelector(".agq-feedback")).focus();
       });
     }
+    quiz.classList.add("agq-ready"); // only now: a quiz that failed keeps its no-JS form
 
     quiz.querySelector(".agq-reset")?.addEventListener("click", () => {
       for (const key of Object.keys(saved)) delete saved[key];
@@ -401,9 +401,20 @@
     box.classList.add("agq-ready");
   }
 
+  /** One quiz or progress box that fails leaves the others, and the page, working. */
+  const alone = (/** @type {(e: HTMLElement) => void} */ setUpOne, /** @type {Element} */ e) => {
+    try {
+      setUpOne(/** @type {HTMLElement} */ (e));
+    } catch (error) {
+      console.warn("quiz:", error);
+      // Back to its no-JS form: each question with its folded answer below it.
+      e.classList.remove("agq-ready");
+      e.querySelectorAll(".agq-answer").forEach((answer) => { answer.hidden = false; });
+    }
+  };
   const start = () => {
-    document.querySelectorAll(".agq-quiz").forEach((q) => setUp(/** @type {HTMLElement} */ (q)));
-    document.querySelectorAll(".agq-progress").forEach((b) => setUpProgress(/** @type {HTMLElement} */ (b)));
+    document.querySelectorAll(".agq-quiz").forEach((q) => alone(setUp, q));
+    document.querySelectorAll(".agq-progress").forEach((b) => alone(setUpProgress, b));
   };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();

@@ -111,7 +111,15 @@
     }
   }
 
-  const start = () => document.querySelectorAll(".agv-video").forEach((b) => setUp(/** @type {HTMLElement} */ (b)));
+  const start = () => {
+    for (const box of document.querySelectorAll(".agv-video")) {
+      try {
+        setUp(/** @type {HTMLElement} */ (box));
+      } catch (error) {
+        console.warn("video:", error); // its links still open the video on YouTube
+      }
+    }
+  };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
 })();
