@@ -113,10 +113,16 @@ def copy_book(destination: Path, with_cache: bool = True, files=BOOK_FILES) -> P
     return destination
 
 
-def small_book(destination: Path, chapters: list[str], with_cache: bool = True) -> Path:
+def small_book(
+    destination: Path,
+    chapters: list[str],
+    with_cache: bool = True,
+    files: dict[str, str | bytes] | None = None,
+) -> Path:
     """A copy of the book with only `chapters` (by name) and, for each lesson they link to
     with {doc}, a stand-in page without code: a few seconds to build instead of the whole
-    book, for the tests that need one chapter's build and log."""
+    book, for the tests that need one chapter's build and log. `files` adds chapters of the
+    test's own (path under book/ -> content), listed after them."""
     book = copy_book(destination, with_cache=with_cache)
     for chapter in (book / "book").glob("*.md"):
         if chapter.stem not in chapters:
@@ -128,8 +134,14 @@ def small_book(destination: Path, chapters: list[str], with_cache: bool = True) 
     stand_ins = sorted(linked - set(chapters))
     for name in stand_ins:
         (book / "book" / f"{name}.md").write_text(f"# {name}\n\nA stand-in.\n")
+    own = []
+    for name, content in (files or {}).items():
+        path = book / "book" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+        own.append(name.removesuffix(".md"))
     (book / "book" / "index.md").write_text("# A small book\n\nFor the tests.\n")
-    entries = "".join(f"  - file: book/{name}\n" for name in [*chapters, *stand_ins])
+    entries = "".join(f"  - file: book/{name}\n" for name in [*chapters, *stand_ins, *own])
     (book / "_toc.yml").write_text(f"format: jb-book\nroot: book/index\nchapters:\n{entries}")
     return book
 
@@ -189,6 +201,17 @@ def build_book(path: Path, timeout: int = 900) -> subprocess.CompletedProcess:
         timeout=timeout,
         cwd=path,
     )
+
+
+def problems_on_every_page(open_page, pages, script: str, **context_options) -> list[str]:
+    """Open each page, run `script` (JavaScript returning a list of problems, as text) and
+    return them as `page: problem` lines: the shape of every per-page browser check."""
+    found = []
+    for path in pages:
+        page, _ = open_page(path, **context_options)
+        found += [f"{path}: {problem}" for problem in page.evaluate(script)]
+        page.context.close()
+    return found
 
 
 @pytest.fixture

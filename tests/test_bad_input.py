@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import build_book, copy_book
+from conftest import build_book, small_book
 
 pytestmark = pytest.mark.slow
 
@@ -21,23 +21,6 @@ FRONT = (
     "kernelspec:\n  display_name: Python 3\n  language: python\n  name: python3\n---\n"
 )
 LESSON = FRONT + "# A lesson\n\nSome text.\n\n```{code-cell} ipython3\nprint('ran')\n```\n"
-
-
-def tiny_book(destination: Path, chapters: dict[str, str | bytes]) -> Path:
-    """A book of these chapters (path under book/ -> content), listed in this order."""
-    book = copy_book(destination, with_cache=False)
-    for chapter in (book / "book").glob("*.md"):
-        chapter.unlink()
-    (book / "book" / "index.md").write_text("# Index\n\nThe tests' book.\n", encoding="utf-8")
-    for name, content in chapters.items():
-        path = book / "book" / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
-    entries = "".join(f"  - file: book/{name.removesuffix('.md')}\n" for name in chapters)
-    (book / "_toc.yml").write_text(
-        f"format: jb-book\nroot: book/index\nchapters:\n{entries}", encoding="utf-8"
-    )
-    return book
 
 
 def build(book: Path) -> tuple[int, str]:
@@ -89,7 +72,7 @@ BUILDS = {
 
 @pytest.mark.parametrize(("chapters", "message"), STOPS.values(), ids=list(STOPS))
 def test_a_malformed_chapter_stops_the_build_naming_file_and_line(tmp_path, chapters, message):
-    code, log = build(tiny_book(tmp_path, chapters))
+    code, log = build(small_book(tmp_path, [], with_cache=False, files=chapters))
     assert code != 0, "the build went through"
     assert re.search(message, log), log[-3000:]
     # Sphinx's words for an exception a hook did not mean to raise (a KeyError, say).
@@ -98,7 +81,7 @@ def test_a_malformed_chapter_stops_the_build_naming_file_and_line(tmp_path, chap
 
 @pytest.mark.parametrize("chapters", BUILDS.values(), ids=list(BUILDS))
 def test_an_unusual_but_valid_chapter_builds_with_its_notebook(tmp_path, chapters):
-    book = tiny_book(tmp_path, chapters)
+    book = small_book(tmp_path, [], with_cache=False, files=chapters)
     code, log = build(book)
     assert code == 0, log[-3000:]
     site = book / "_build" / "html"

@@ -36,7 +36,9 @@ def open_listening(browser, url: str, base: str):
     return context, page
 
 
-def use_every_widget(page) -> None:
+def use_every_widget(page) -> dict[str, int]:
+    """Use each widget of the page; how many of each kind were used."""
+    used = {"questions": 0, "steppers": 0, "videos": 0}
     for question in page.locator(".agq-question").all():
         choice = question.locator("input[type=radio], input[type=checkbox]")
         if choice.count():
@@ -49,30 +51,37 @@ def use_every_widget(page) -> None:
         check = question.locator("button", has_text="Check")
         if check.count():
             check.first.click()
+            used["questions"] += 1
     for stepper in page.locator(".agb-stepper").all():
         for label in ["Next step", "Next step", "Previous step", "Play", "Reset"]:
             button = stepper.locator("button", has_text=label)
             if button.count() and button.first.is_enabled():
                 button.first.click()
+        used["steppers"] += 1
     for play in page.locator(".agv-play").all():
         play.click()
+        used["videos"] += 1
     switch = page.locator(".theme-switch-button")
     if switch.count() and switch.first.is_visible():
         switch.first.click()
     page.wait_for_timeout(200)
+    return used
 
 
 def test_no_page_breaks_the_policy_with_every_widget_used(browser, base_url, html_pages):
-    broken = []
+    broken, used = [], {"questions": 0, "steppers": 0, "videos": 0}
     for path in [*html_pages, "search.html?q=gradient"]:
         context, page = open_listening(browser, f"{base_url}/{path}", base_url)
         assert page.locator('meta[http-equiv="Content-Security-Policy"]').count() == 1, path
-        use_every_widget(page)
+        for kind, count in use_every_widget(page).items():
+            used[kind] += count
         violations = page.evaluate("window.__violations")
         if violations:
             broken.append(f"{path}: {violations[:3]}")
         context.close()
     assert not broken, "\n".join(broken)
+    # Every kind was really used (a renamed button would otherwise make this pass idle).
+    assert used["questions"] >= 50 and used["steppers"] >= 4 and used["videos"] == 1, used
 
 
 ATTACK = '<script>window.__pwned = 1</script><img src="x.png" onerror="window.__pwned = 2">'

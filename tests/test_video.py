@@ -278,8 +278,10 @@ def test_without_javascript_the_links_go_to_youtube_at_the_right_second(browser,
 
 @pytest.mark.slow
 @pytest.mark.parametrize("width", [320, 375, 768])
-def test_the_placeholder_keeps_its_button_and_title_apart_on_a_phone(open_page, width):
-    """At 375 px the play button used to be squeezed to nothing and drawn over the title."""
+def test_the_placeholder_keeps_its_button_whole_and_inside_on_a_phone(open_page, width):
+    """At 375 px the play button used to be squeezed to nothing and drawn over the title.
+    That it overlaps nothing is test_browser.py's check of every page; here, its size and
+    that every part stays inside the frame."""
     page, _ = open_page(LECTURE, viewport={"width": width, "height": 800})
     boxes = page.evaluate(
         """() => Object.fromEntries(['.agv-frame', '.agv-play-icon', '.agv-play-title',
@@ -287,12 +289,7 @@ def test_the_placeholder_keeps_its_button_and_title_apart_on_a_phone(open_page, 
         return [s, [r.left, r.top, r.right, r.bottom]]; }))"""
     )
     frame, icon, title, note = (boxes[s] for s in boxes)
-
-    def overlap(a, b):
-        return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
-
     assert icon[2] - icon[0] >= 40 and icon[3] - icon[1] >= 40, f"the button is squeezed: {icon}"
-    assert not overlap(icon, title) and not overlap(title, note), boxes
     for part in (icon, title, note):
         assert frame[0] <= part[0] and part[2] <= frame[2], f"cut off: {part} in {frame}"
         assert frame[1] <= part[1] and part[3] <= frame[3], f"cut off: {part} in {frame}"

@@ -12,6 +12,7 @@ Reflow (1.4.10) is test_browser.py's phone test, at 320 and 375 px.
 from __future__ import annotations
 
 import pytest
+from conftest import problems_on_every_page
 
 pytestmark = pytest.mark.slow
 
@@ -56,13 +57,8 @@ FOCUS = """() => {
 
 @pytest.mark.parametrize("width", [375, 1280])
 def test_every_control_is_a_big_enough_target(open_page, html_pages, width):
-    small = []
-    for path in html_pages:
-        page, _ = open_page(path, viewport={"width": width, "height": 900})
-        found = page.evaluate(SMALL_TARGETS)
-        if found:
-            small.append(f"{path} at {width} px: {'; '.join(found)}")
-        page.context.close()
+    viewport = {"width": width, "height": 900}
+    small = problems_on_every_page(open_page, html_pages, SMALL_TARGETS, viewport=viewport)
     assert not small, "\n".join(small)
 
 

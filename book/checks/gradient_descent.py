@@ -54,18 +54,23 @@ def plot_distances(runs, target):
     plt.show()
 
 
-def check_x30(answer):
-    """Say whether answer is x_30 for g(x) = 2(x + 1)^2, x0 = 2, lr = 0.1."""
+def _number(answer, hint):
+    """The answer as a float, or None after saying why it is not one yet."""
     if answer is None or answer is ...:
-        print(
-            "Not answered yet: run 30 steps of x <- x - 0.1 * g'(x) from x = 2, "
-            "with g'(x) computed by backward()."
-        )
-        return
+        print(f"Not answered yet: {hint}")
+        return None
     try:
-        value = float(answer)
+        return float(answer)
     except (TypeError, ValueError):
         print(f"Not a number: {answer!r}. Give the answer as a float.")
+        return None
+
+
+def check_x30(answer):
+    """Say whether answer is x_30 for g(x) = 2(x + 1)^2, x0 = 2, lr = 0.1."""
+    hint = "run 30 steps of x <- x - 0.1 * g'(x) from x = 2, with g'(x) computed by backward()."
+    value = _number(answer, hint)
+    if value is None:
         return
     expected = -1 + 3 * 0.6**30  # the factor is 1 - 4 * 0.1 = 0.6
     if math.isclose(value, expected, rel_tol=0, abs_tol=1e-7):
@@ -81,16 +86,12 @@ def check_x30(answer):
 
 def check_threshold(answer):
     """Say whether answer is the learning-rate threshold for g(x) = 2(x + 1)^2."""
-    if answer is None or answer is ...:
-        print(
-            "Not answered yet: write x_{k+1} + 1 as a factor times (x_k + 1) and ask "
-            "when that factor has absolute value below 1."
-        )
-        return
-    try:
-        value = float(answer)
-    except (TypeError, ValueError):
-        print(f"Not a number: {answer!r}. Give the answer as a float.")
+    hint = (
+        "write x_{k+1} + 1 as a factor times (x_k + 1) and ask when that factor has "
+        "absolute value below 1."
+    )
+    value = _number(answer, hint)
+    if value is None:
         return
     if math.isclose(value, 0.5, abs_tol=1e-12):
         print("Correct: the factor is 1 - 4 lr, and |1 - 4 lr| < 1 means 0 < lr < 0.5.")

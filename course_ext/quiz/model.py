@@ -90,6 +90,11 @@ class Question:
         return hashlib.sha256(content.encode("utf-8")).hexdigest()[:16]
 
     @property
+    def seed(self) -> str:
+        """What its shuffle is seeded with: its own words, so every build shows one order."""
+        return "\x1f".join([self.prompt, *self.texts])
+
+    @property
     def right_positions(self) -> list[int]:
         """Where the right options are shown, counted from 0."""
         return [place for place, index in enumerate(self.shown) if self.options[index].correct]
@@ -241,8 +246,7 @@ def _question(item, number: int) -> Question:
     if not isinstance(shuffle, bool):
         raise QuizError(f"{what}: 'shuffle' is true or false", item.line_of("shuffle"))
     count = len(question.options)
-    seed = "\x1f".join([question.prompt, *question.texts])
-    question.shown = seeded_order(seed, count) if shuffle else list(range(count))
+    question.shown = seeded_order(question.seed, count) if shuffle else list(range(count))
     return question
 
 
@@ -256,8 +260,7 @@ def _order(item: _Mapping, question: Question, what: str) -> Question:
         if str(text).strip() in question.items:
             raise QuizError(f"{what}, item {index} repeats {str(text)!r}", item.line_of("items"))
         question.items.append(str(text).strip())
-    texts = "\x1f".join([question.prompt, *question.items])
-    question.shown = seeded_order(texts, len(question.items), never_as_written=True)
+    question.shown = seeded_order(question.seed, len(question.items), never_as_written=True)
     question.explanation = _text(item, "explanation", what)
     return question
 
