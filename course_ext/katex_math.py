@@ -30,6 +30,8 @@ from sphinx.errors import ExtensionError
 from sphinx.util import logging
 from sphinx.util.math import get_node_equation_number
 
+from course_ext.npm import node_executable, npm_package
+
 logger = logging.getLogger(__name__)
 
 SCRIPT = Path(__file__).with_name("katex_render.js")
@@ -39,14 +41,7 @@ PRELOAD = ["KaTeX_Main-Regular.woff2", "KaTeX_Math-Italic.woff2"]
 
 
 def katex_package(app: Sphinx) -> Path:
-    """The npm package: in the project's node_modules, or in course_ext's repository."""
-    for root in [Path(app.srcdir), Path(__file__).resolve().parent.parent]:
-        if (root / "node_modules" / "katex" / "package.json").is_file():
-            return root / "node_modules" / "katex"
-    raise ExtensionError(
-        "course_ext.katex_math: the npm package katex is not installed; "
-        "`make book` installs it (npm ci, from package-lock.json)"
-    )
+    return npm_package(app, "katex", "course_ext.katex_math")
 
 
 class Typesetter:
@@ -61,11 +56,8 @@ class Typesetter:
         key = (tex, display)
         if key not in self.done:
             if self.process is None:
-                node = shutil.which("node")
-                if node is None:
-                    raise ExtensionError("course_ext.katex_math: Node.js (`node`) is not on PATH")
                 self.process = subprocess.Popen(
-                    [node, str(SCRIPT), str(self.package)],
+                    [node_executable("course_ext.katex_math"), str(SCRIPT), str(self.package)],
                     stdin=subprocess.PIPE,
                     stdout=subprocess.PIPE,
                     text=True,

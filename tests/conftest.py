@@ -146,10 +146,11 @@ def small_book(
     return book
 
 
-def copy_repository(destination: Path) -> Path:
+def copy_repository(destination: Path, with_cache: bool = True) -> Path:
     """A copy that can run `make` and pytest on itself, sharing this tree's venv and npm
-    packages (installed already), with the execution cache so only what changed runs."""
-    copy_book(destination, files=REPOSITORY_FILES)
+    packages (installed already), with the execution cache (so only what changed runs)
+    unless `with_cache` is false."""
+    copy_book(destination, with_cache=with_cache, files=REPOSITORY_FILES)
     if (ROOT / ".venv").exists():  # node_modules is shared by copy_book
         (destination / ".venv").symlink_to(ROOT / ".venv", target_is_directory=True)
     return destination
@@ -203,23 +204,51 @@ def build_book(path: Path, timeout: int = 900) -> subprocess.CompletedProcess:
     )
 
 
-def problems_on_every_page(open_page, pages, script: str, **context_options) -> list[str]:
-    """Open each page, run `script` (JavaScript returning a list of problems, as text) and
+def redirect_stub(page: Path) -> bool:
+    """A page that only sends the reader on (the root index.html to the first chapter)."""
+    return 'http-equiv="Refresh"' in page.read_text(encoding="utf-8")[:2000]
+
+
+@pytest.fixture
+def visit_each(browser, base_url, site):
+    """`for path, page in visit_each(pages, **context_options)`: the pages one after another
+    in one tab, loaded, with their fonts. A fresh tab per page costs more than the checks
+    that only read it; a redirect stub is left out, as the page it lands on is in the list.
+    The tab is closed when the loop ends or breaks."""
+
+    def _visit(pages, **context_options):
+        context = browser.new_context(bypass_csp=True, **context_options)
+        try:
+            page = context.new_page()
+            for path in pages:
+                if redirect_stub(site / path.split("?")[0]):
+                    continue
+                page.goto(f"{base_url}/{path}", wait_until="load")
+                page.evaluate("document.fonts.ready.then(() => null)")
+                yield path, page
+        finally:
+            context.close()
+
+    return _visit
+
+
+def problems_on_every_page(visit_each, pages, script: str, **context_options) -> list[str]:
+    """Visit each page, run `script` (JavaScript returning a list of problems, as text) and
     return them as `page: problem` lines: the shape of every per-page browser check."""
     found = []
-    for path in pages:
-        page, _ = open_page(path, **context_options)
+    for path, page in visit_each(pages, **context_options):
         found += [f"{path}: {problem}" for problem in page.evaluate(script)]
-        page.context.close()
     return found
 
 
 @pytest.fixture
 def open_page(browser, base_url):
-    """Open a page with every request to another host blocked and recorded."""
+    """Open a page in a tab of its own, every request to another host blocked and recorded.
+    It returns once the page has loaded; "networkidle" waits half a second more for late
+    requests, which only the check of every request needs."""
     contexts = []
 
-    def _open(path: str, **context_options):
+    def _open(path: str, wait_until: str = "load", **context_options):
         # Playwright's own helpers (wait_for_function, add_style_tag) are refused by the
         # pages' Content-Security-Policy; test_csp_browser.py opens them without this.
         context = browser.new_context(bypass_csp=True, **context_options)
@@ -246,7 +275,7 @@ def open_page(browser, base_url):
                 r.url.startswith(base_url) and record["failed"].append(f"{r.failure} {r.url}")
             ),
         )
-        page.goto(f"{base_url}/{path}", wait_until="networkidle")
+        page.goto(f"{base_url}/{path}", wait_until=wait_until)
         return page, record
 
     yield _open

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from conftest import problems_on_every_page
 from playwright.sync_api import expect
@@ -9,12 +11,17 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.slow
 
 
-def test_every_page_loads_cleanly(open_page, html_pages):
+def test_every_page_loads_cleanly(open_page, base_url, html_pages):
+    """Each page, in one tab going from page to page (an asset that fails, fails on the
+    first page that loads it), waits for the network to go quiet: late requests count."""
     problems = []
+    page, record = open_page(html_pages[0], wait_until="networkidle")
     for path in html_pages:
-        _, record = open_page(path)
+        if path != html_pages[0]:
+            page.goto(f"{base_url}/{path}", wait_until="networkidle")
         for kind, entries in record.items():
             problems += [f"{path}: {kind}: {entry}" for entry in entries]
+            entries.clear()
     assert not problems, "\n".join(problems)
 
 
@@ -46,6 +53,31 @@ def test_a_solution_is_folded_until_asked_for(open_page):
     assert "Correct: f'(1.5) = 4.75." in solution.inner_text()
 
 
+def test_the_sidebar_toggles_a_reader_sees_open_and_close_the_sidebars(open_page):
+    """The article header's toggles, the ones shown, work (agc-buttons.js passes their
+    clicks to the hidden navbar buttons the themes bind): on a phone each opens its drawer,
+    Escape closes it and gives focus back; on a desktop the first hides the sidebar."""
+    page, _ = open_page("book/chain_rule.html", viewport={"width": 375, "height": 800})
+    for toggle, drawer in [
+        ("button.primary-toggle", "#pst-primary-sidebar-modal"),
+        ("button.secondary-toggle", "#pst-secondary-sidebar-modal"),
+    ]:
+        button = page.locator(f"{toggle}:visible")
+        assert button.count() == 1, toggle
+        button.click()
+        expect(page.locator(drawer)).to_have_attribute("open", "")
+        page.keyboard.press("Escape")
+        expect(page.locator(drawer)).not_to_have_attribute("open", "")
+        assert button.evaluate("b => b === document.activeElement"), f"{toggle}: focus lost"
+    page, _ = open_page("book/chain_rule.html", viewport={"width": 1280, "height": 800})
+    sidebar = page.locator("#pst-primary-sidebar")
+    expect(sidebar).to_be_visible()
+    page.locator("button.primary-toggle:visible").click()
+    expect(sidebar).to_have_class(re.compile(r"\bpst-sidebar-hidden\b"))
+    page.locator("button.primary-toggle:visible").click()
+    expect(sidebar).not_to_have_class(re.compile(r"\bpst-sidebar-hidden\b"))
+
+
 def axe_problems(page) -> tuple[list[str], list[str]]:
     from axe_playwright_python.sync_playwright import Axe
 
@@ -64,25 +96,26 @@ def axe_problems(page) -> tuple[list[str], list[str]]:
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_accessibility_of_every_page(open_page, html_pages, scheme):
+def test_accessibility_of_every_page(visit_each, html_pages, scheme):
     failures, notes = [], []
-    for path in html_pages:
-        page, _ = open_page(path, color_scheme=scheme)
+    for path, page in visit_each(html_pages, color_scheme=scheme):
         serious, moderate = axe_problems(page)
         failures += [f"{path}: {p}" for p in serious]
         notes += [f"{path}: {p}" for p in moderate]
-        page.context.close()
     if notes:  # for the record, not a failure
         print(f"\nModerate or minor axe findings ({scheme}):\n" + "\n".join(notes))
     assert not failures, "\n".join(failures)
 
 
-def test_images_load_and_math_is_typeset_on_every_page(open_page, html_pages):
+def test_images_load_and_math_is_typeset_on_every_page(visit_each, html_pages):
     problems = []
-    for path in html_pages:
-        page, _ = open_page(path)
-        page.evaluate("Array.from(document.images).forEach(i => { i.loading = 'eager'; })")
-        page.wait_for_load_state("networkidle")
+    for path, page in visit_each(html_pages):
+        # Lazy images below the fold load now; wait until each has loaded or failed.
+        page.evaluate(
+            "Promise.all(Array.from(document.images, i => { i.loading = 'eager';"
+            " return i.complete ? null : new Promise(done => { i.onload = i.onerror = done; });"
+            " })).then(() => null)"
+        )
         broken = page.evaluate(
             "Array.from(document.images).filter(i => !(i.complete && i.naturalWidth > 0))"
             ".map(i => i.getAttribute('src'))"
@@ -115,7 +148,6 @@ def test_images_load_and_math_is_typeset_on_every_page(open_page, html_pages):
             }"""
         )
         problems += [f"{path}: raw math left: {text!r}" for text in raw]
-        page.context.close()
     assert not problems, "\n".join(problems)
 
 
@@ -162,13 +194,13 @@ PHONE = f"""() => [
 
 
 @pytest.mark.parametrize("width", [320, 375])  # 320: WCAG's reflow width
-def test_no_horizontal_scroll_and_nothing_cut_off_on_a_phone(open_page, html_pages, width):
+def test_no_horizontal_scroll_and_nothing_cut_off_on_a_phone(visit_each, html_pages, width):
     """On a phone the page body never scrolls sideways, and what is wider than the screen
     (code, tables, equations) scrolls in a box of its own, with a shadow at the edge that
     hides more, instead of being cut off (the previous/next links were, before agc-site.css
     let them shrink)."""
     viewport = {"width": width, "height": 800}
-    wide = problems_on_every_page(open_page, html_pages, PHONE, viewport=viewport)
+    wide = problems_on_every_page(visit_each, html_pages, PHONE, viewport=viewport)
     assert not wide, "\n".join(wide)
 
 
@@ -201,12 +233,12 @@ FIGURE_TEXT = """async () => {
 }"""
 
 
-def test_figure_text_is_readable_on_a_phone(open_page, html_pages):
+def test_figure_text_is_readable_on_a_phone(visit_each, html_pages):
     """A figure filling a 375 px screen has no text smaller than the page's output text
     (book/matplotlibrc sets the size and shape every figure starts from)."""
     lessons = [path for path in html_pages if path.startswith("book/")]
     viewport = {"width": 375, "height": 800}
-    small = problems_on_every_page(open_page, lessons, FIGURE_TEXT, viewport=viewport)
+    small = problems_on_every_page(visit_each, lessons, FIGURE_TEXT, viewport=viewport)
     assert not small, "\n".join(small)
 
 
@@ -241,9 +273,9 @@ OVERLAPS = """() => {
 
 
 @pytest.mark.parametrize("width", [375, 768])
-def test_no_control_or_heading_overlaps_another(open_page, html_pages, width):
+def test_no_control_or_heading_overlaps_another(visit_each, html_pages, width):
     viewport = {"width": width, "height": 800}
-    overlapping = problems_on_every_page(open_page, html_pages, OVERLAPS, viewport=viewport)
+    overlapping = problems_on_every_page(visit_each, html_pages, OVERLAPS, viewport=viewport)
     assert not overlapping, "\n".join(overlapping)
 
 

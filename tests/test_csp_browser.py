@@ -11,7 +11,7 @@ browser tests: the policy is what is tested, not YouTube.
 from __future__ import annotations
 
 import pytest
-from conftest import build_small_project
+from conftest import build_small_project, redirect_stub
 
 from tools.site_server import serve
 
@@ -32,7 +32,7 @@ def open_listening(browser, url: str, base: str):
         lambda route: route.continue_() if route.request.url.startswith(base) else route.abort(),
     )
     page = context.new_page()
-    page.goto(url, wait_until="networkidle")
+    page.goto(url, wait_until="load")
     return context, page
 
 
@@ -68,17 +68,21 @@ def use_every_widget(page) -> dict[str, int]:
     return used
 
 
-def test_no_page_breaks_the_policy_with_every_widget_used(browser, base_url, html_pages):
+def test_no_page_breaks_the_policy_with_every_widget_used(browser, base_url, site, html_pages):
     broken, used = [], {"questions": 0, "steppers": 0, "videos": 0}
-    for path in [*html_pages, "search.html?q=gradient"]:
-        context, page = open_listening(browser, f"{base_url}/{path}", base_url)
+    # One tab goes from page to page; the listener is installed again in each document.
+    # The redirect stub (index.html) has no script to break it; its target is in the list.
+    pages = [path for path in html_pages if not redirect_stub(site / path)]
+    context, page = open_listening(browser, f"{base_url}/{pages[0]}", base_url)
+    for path in [*pages, "search.html?q=gradient"]:
+        page.goto(f"{base_url}/{path}", wait_until="load")
         assert page.locator('meta[http-equiv="Content-Security-Policy"]').count() == 1, path
         for kind, count in use_every_widget(page).items():
             used[kind] += count
         violations = page.evaluate("window.__violations")
         if violations:
             broken.append(f"{path}: {violations[:3]}")
-        context.close()
+    context.close()
     assert not broken, "\n".join(broken)
     # Every kind was really used (a renamed button would otherwise make this pass idle).
     assert used["questions"] >= 50 and used["steppers"] >= 4 and used["videos"] == 1, used

@@ -1,17 +1,35 @@
-"""A fork changes one line, `repository.url` in `_config.yml`, and everything follows.
+"""A contributor's fork, built once from nothing: everything follows one line, a new chapter
+needs no other edit, and a second cold build gives the same pages.
 
-On a copy pointed at another organisation and repository: the Colab links, the Pages path
-the site is served under, the sitemap, the OpenGraph cards and the 404 page all name the
-fork, and the suite's own tests (which read the identity from the configuration) pass.
+One copy of the repository, with an empty execution cache, is pointed at another
+organisation and repository (`repository.url` in `_config.yml`, the one line a fork
+changes) and given a chapter by `make new-chapter`; then it is built, every chapter
+executing again. On that one build:
+
+- the Colab links, the Pages path, the sitemap, the OpenGraph cards and the 404 page name
+  the fork, and none names the upstream;
+- the new chapter is a page, and the suite's own tests (which read the lessons and the
+  identity from the configuration) take it in and pass on the copy;
+- the chapters ran in parallel before Sphinx read them, and every text output, quiz and
+  notebook equals the main tree's build: two builds give the same pages.
+
+The three share the build because each needs the same thing, a full build of a copy of the
+book, which is the slowest step of the suite.
 """
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
+import subprocess
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import IDENTITY, LESSONS, build_book, copy_repository, run_tests_in
+from conftest import IDENTITY, LESSONS, MAKE_IN_COPY, build_book, copy_repository, run_tests_in
+from filelock import FileLock
+
+from tools import new_chapter
 
 pytestmark = pytest.mark.slow
 
@@ -24,54 +42,154 @@ FORK = next(
     ]
     if url != IDENTITY.repository_url
 )
+ORG, REPO = FORK.removeprefix("https://github.com/").split("/")
+BASE = f"https://{ORG}.github.io/{REPO}/"
 
 
-def test_a_fork_that_changes_the_repository_url_stays_green(tmp_path):
-    copy = copy_repository(tmp_path)
+@pytest.fixture(scope="session")
+def fork(tmp_path_factory, worker_id):
+    """The copy, its new chapter's title and name, and its cold build's log.
+
+    Built once per run: under xdist the first worker to ask builds it and the others wait
+    for it (pytest-xdist's documented pattern, with a file lock). Its `xdist_group` mark
+    would be simpler but groups nothing on pytest 9.2 (pytest-xdist issue 1386)."""
+    shared = tmp_path_factory.getbasetemp()
+    if worker_id != "master":
+        shared = shared.parent
+    copy, record = shared / "fork", shared / "fork.json"
+    with FileLock(shared / "fork.lock"):
+        if not record.exists():
+            shutil.rmtree(copy, ignore_errors=True)  # left half-made by a worker that died
+            record.write_text(json.dumps(build_the_fork(copy)), encoding="utf-8")
+    built = json.loads(record.read_text(encoding="utf-8"))
+    assert built["returncode"] == 0, built["log"][-3000:]
+    return copy, built["title"], built["name"], built["log"]
+
+
+def build_the_fork(copy) -> dict:
+    copy.mkdir()
+    copy_repository(copy, with_cache=False)
     config = copy / "_config.yml"
     text = config.read_text(encoding="utf-8")
     assert IDENTITY.repository_url in text
     config.write_text(text.replace(IDENTITY.repository_url, FORK), encoding="utf-8")
-
+    # A title no chapter has yet (this very test may run in a tree that made "Scaffold 0").
+    title = next(
+        f"Scaffold {n}" for n in range(100) if not (copy / "book" / f"scaffold_{n}.md").exists()
+    )
+    made = subprocess.run(
+        [*MAKE_IN_COPY, "new-chapter", f"NAME={title}"], cwd=copy, capture_output=True, text=True
+    )
+    name = new_chapter.slug(title)
+    if made.returncode:
+        return {"returncode": made.returncode, "log": made.stdout + made.stderr}
     result = build_book(copy)
-    assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
-    site = copy / "_build" / "html"
-    org, repo = FORK.removeprefix("https://github.com/").split("/")
-    base = f"https://{org}.github.io/{repo}/"
+    log = result.stdout + result.stderr
+    return {"returncode": result.returncode, "log": log, "title": title, "name": name}
 
+
+def test_a_fork_that_changes_the_repository_url_names_itself_everywhere(fork):
+    copy, *_ = fork
+    site = copy / "_build" / "html"
     for chapter in LESSONS:
         soup = BeautifulSoup((site / "book" / f"{chapter}.html").read_text("utf-8"), "html.parser")
         button = {a["href"] for a in soup.select(".bd-header-article a[href*='colab.research']")}
         assert button == {
-            f"https://colab.research.google.com/github/{org}/{repo}/blob/"
+            f"https://colab.research.google.com/github/{ORG}/{REPO}/blob/"
             f"notebooks/book/{chapter}.ipynb"
         }, chapter
         colab = [a["href"] for a in soup.find_all("a", href=True) if "colab.research" in a["href"]]
-        assert all(f"/github/{org}/{repo}/blob/notebooks/book/" in h for h in colab), chapter
-        assert soup.find("meta", property="og:url")["content"] == f"{base}book/{chapter}.html"
+        assert all(f"/github/{ORG}/{REPO}/blob/notebooks/book/" in h for h in colab), chapter
+        assert soup.find("meta", property="og:url")["content"] == f"{BASE}book/{chapter}.html"
         github = [a["href"] for a in soup.find_all("a", href=True) if "github.com/" in a["href"]]
         # The fork's own links follow it; links to other projects (dataflowr's notebooks) stay.
-        assert any(f"github.com/{org}/{repo}" in h for h in github), chapter
+        assert any(f"github.com/{ORG}/{REPO}" in h for h in github), chapter
         assert not any(f"github.com/{IDENTITY.slug}" in h for h in github), chapter
         notebook = (site / "_sources" / "book" / f"{chapter}.ipynb").read_text("utf-8")
-        assert f"{base}book/{chapter}.html" in notebook and IDENTITY.base_url not in notebook
+        assert f"{BASE}book/{chapter}.html" in notebook and IDENTITY.base_url not in notebook
 
     locations = re.findall(r"<loc>([^<]+)</loc>", (site / "sitemap.xml").read_text("utf-8"))
-    assert locations and all(loc.startswith(base) for loc in locations), locations[:3]
+    assert locations and all(loc.startswith(BASE) for loc in locations), locations[:3]
     missing = BeautifulSoup((site / "404.html").read_text("utf-8"), "html.parser")
     assets = [e.get("src") or e.get("href") for e in missing.find_all(["script", "link"])]
-    assert any(a and a.startswith(f"/{repo}/_static/") for a in assets), assets
+    assert any(a and a.startswith(f"/{REPO}/_static/") for a in assets), assets
     for page in site.rglob("*.html"):
         assert IDENTITY.slug not in page.read_text("utf-8"), f"{page} names the upstream"
 
-    # The suite reads the same identity: served under /<repo>/, every page loads.
+
+def test_after_make_new_chapter_the_suite_passes_with_no_other_edit(fork):
+    """CONTRIBUTING's promise: `make new-chapter`, build, and the tests (which read the
+    lessons from _toc.yml and the identity from _config.yml) take the new chapter in and
+    pass, on the fork, served under its own Pages path."""
+    copy, title, name, _ = fork
+    toc = (copy / "_toc.yml").read_text(encoding="utf-8")
+    assert toc.rstrip().endswith(f"- file: book/{name}")
+    page = copy / "_build" / "html" / "book" / f"{name}.html"
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    assert soup.h1.get_text().startswith(title)
+    assert "assert x.grad.item() == 6.0" not in page.read_text(encoding="utf-8")
+
     result = run_tests_in(
         copy,
-        "tests/test_notebooks.py",
-        "tests/test_site.py",
         "tests/test_lessons.py",
+        "tests/test_notebooks.py",
+        "tests/test_dependencies.py",
+        "tests/test_site.py",
         "tests/test_browser.py::test_every_page_loads_cleanly",
+        f"tests/test_quiz_browser.py::test_every_lesson_ends_with_a_quiz_of_four_to_eight_questions[{name}]",
+        # The other notebooks are what the main tree runs already; the new one runs here.
         "-k",
-        "not runs_top_to_bottom",  # the notebooks are what the main tree runs already
+        f"not runs_top_to_bottom or {name}",
+        "-rA",  # a PASSED line for each test
     )
     assert result.returncode == 0, result.stdout[-3000:]
+    # The new lesson is among those tested: its outputs, its notebook alone, its quiz.
+    for test in [
+        f"test_lesson_outputs_hold_its_key_results[{name}]",
+        f"test_notebook_runs_top_to_bottom_alone[{name}]",
+        f"test_every_lesson_ends_with_a_quiz_of_four_to_eight_questions[{name}]",
+    ]:
+        assert re.search(rf"^PASSED \S+::{re.escape(test)}$", result.stdout, re.M), test
+
+
+def text_outputs(page) -> list[str]:
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    return [o.get_text() for o in soup.select(".cell_output")]
+
+
+def quiz_markup(page, leave_out: str) -> list[str]:
+    """The quizzes and progress boxes of a page; a progress box without the chapter
+    `leave_out` (the fork's new one, which the main tree does not have)."""
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    for entry in soup.select(f".agq-progress li:has(a[href$='{leave_out}.html'])"):
+        entry.decompose()
+    return [str(quiz) for quiz in soup.select(".agq-quiz, .agq-progress")]
+
+
+def test_a_cold_rebuild_gives_the_same_text_outputs_and_notebooks(fork, site):
+    copy, _, name, log = fork
+    again = copy / "_build" / "html"
+    # The chapters ran in parallel (course_ext/parallel_execution.py), and myst-nb then
+    # read every one of them from the cache that step filled, executing none itself.
+    chapters = len(list((again / "_sources" / "book").glob("*.ipynb")))
+    assert chapters == len(list((site / "_sources" / "book").glob("*.ipynb"))) + 1
+    assert f"executing {chapters} chapters in parallel" in log, log[-3000:]
+    assert log.count("Using cached notebook") == chapters, log[-3000:]
+    assert "Executing notebook" not in log, log[-3000:]
+
+    pages = sorted((site / "book").glob("*.html"))
+    differences = [
+        p.name for p in pages if text_outputs(p) != text_outputs(again / "book" / p.name)
+    ]
+    assert not differences, f"text outputs differ between two builds: {differences}"
+    # Quizzes are shuffled by a seed from their own text: the same markup, byte for byte.
+    for page in pages:
+        ours, theirs = quiz_markup(page, name), quiz_markup(again / "book" / page.name, name)
+        assert ours == theirs, f"{page.name}: the quiz markup differs between two builds"
+    # The notebooks differ only where they name the repository and its site.
+    for notebook in sorted((site / "_sources" / "book").glob("*.ipynb")):
+        theirs = (again / "_sources" / "book" / notebook.name).read_text(encoding="utf-8")
+        upstream = theirs.replace(BASE, IDENTITY.base_url).replace(f"{ORG}/{REPO}", IDENTITY.slug)
+        assert notebook.read_text(encoding="utf-8") == upstream, (
+            f"exported notebook {notebook.name} differs between two builds"
+        )

@@ -1,6 +1,6 @@
 """What a build executes: chapters in parallel when cold, then only a chapter whose code changed.
 
-Each test builds a two-chapter copy of the real book (autograd_mechanics and jax_bonus, with a
+Each test builds a two-chapter copy of the real book (autograd_mechanics and why_autodiff, with a
 stand-in page, without code, for each lesson they link to) with an empty execution cache, and
 reads the build log:
 "executing N chapters in parallel" is course_ext/parallel_execution.py, "Executing
@@ -18,16 +18,16 @@ from conftest import build_book, small_book
 
 pytestmark = pytest.mark.slow
 
-CHAPTERS = ["autograd_mechanics", "jax_bonus"]
+CHAPTERS = ["autograd_mechanics", "why_autodiff"]
 
 
 def probe_book(destination: Path) -> Path:
-    """The two chapters; jax_bonus also takes a cell from a file (`:load:`)."""
+    """The two chapters; why_autodiff also takes a cell from a file (`:load:`)."""
     book = small_book(destination, CHAPTERS, with_cache=False)
     (book / "book" / "checks").mkdir(exist_ok=True)
     (book / "book" / "checks" / "probe.py").write_text('probe = "loaded"\n', encoding="utf-8")
     edit(
-        book / "book" / "jax_bonus.md",
+        book / "book" / "why_autodiff.md",
         "```{code-cell} ipython3\n",
         "```{code-cell} ipython3\n:load: checks/probe.py\n```\n\n```{code-cell} ipython3\n",
     )
@@ -70,11 +70,11 @@ def test_chapters_run_in_parallel_then_only_when_their_code_changes(tmp_path):
     assert "Using cached notebook" not in unchanged, "a page was read again with nothing changed"
 
     # Text only: the page is read again, from the cache; nothing executes.
-    edit(book / "book" / "jax_bonus.md", "# ", "# Edited: ")
+    edit(book / "book" / "why_autodiff.md", "# ", "# Edited: ")
     text_edit = build(book)
     assert executed_by_myst_nb(text_edit) == [] and "in parallel" not in text_edit
     assert text_edit.count("Using cached notebook") == 1
-    assert "Edited: " in (book / "_build" / "html" / "book" / "jax_bonus.html").read_text()
+    assert "Edited: " in (book / "_build" / "html" / "book" / "why_autodiff.html").read_text()
 
     # One code cell: exactly that chapter executes again.
     chapter = book / "book" / "autograd_mechanics.md"
@@ -86,8 +86,8 @@ def test_chapters_run_in_parallel_then_only_when_their_code_changes(tmp_path):
     # A file a cell loads is part of the chapter: editing it runs that chapter again.
     edit(book / "book" / "checks" / "probe.py", '"loaded"', '"edited"')
     loaded_edit = build(book)
-    assert executed_by_myst_nb(loaded_edit) == ["jax_bonus"], loaded_edit[-3000:]
-    assert "edited" in (book / "_build" / "html" / "book" / "jax_bonus.html").read_text()
+    assert executed_by_myst_nb(loaded_edit) == ["why_autodiff"], loaded_edit[-3000:]
+    assert "edited" in (book / "_build" / "html" / "book" / "why_autodiff.html").read_text()
 
     # Incremental builds wrote one page each, yet the sitemap still lists every page.
     listed = re.findall(r"file: book/(\w+)", (book / "_toc.yml").read_text(encoding="utf-8"))

@@ -14,6 +14,7 @@ from types import SimpleNamespace
 
 import pytest
 from bs4 import BeautifulSoup
+from conftest import build_book, redirect_stub, small_book
 from fontTools.ttLib import TTFont
 from sphinx.errors import ExtensionError
 
@@ -172,3 +173,104 @@ def test_nothing_a_browser_never_fetches_is_deployed(site):
         if p.suffix in {".js", ".css"} and "sourceMappingURL" in p.read_text("utf-8")
     ]
     assert not pointers, pointers
+
+
+def test_the_stylesheets_keep_only_rules_the_pages_and_scripts_can_use(site):
+    """PurgeCSS cut the third-party stylesheets: Bootstrap's range inputs and sphinx-design's
+    grid columns (no page has one) are gone; what a page has, what a script sets (the dark
+    theme, an open menu) and what Bootstrap builds from parts (a tooltip's side) stay."""
+    theme = (site / STYLESHEET).read_text(encoding="utf-8")
+    design = (site / "_static" / "sphinx-design.min.css").read_text(encoding="utf-8")
+    assert ".form-range" not in theme and ".sd-col-" not in design
+    for kept in [".bd-header", "html[data-theme=dark]", ".dropdown-menu.show", ".bs-tooltip-auto"]:
+        assert kept in theme, kept
+    assert ".sd-card" in design  # the landing page's cards
+
+
+def with_whole_stylesheets(tmp_path) -> Path:
+    """A small build with `course_purge_stylesheets: false`: the same stylesheets, uncut."""
+    book = small_book(tmp_path, ["chain_rule"])
+    config = book / "_config.yml"
+    text = config.read_text(encoding="utf-8")
+    line = re.search(r"^( +)course_light_pages: .*$", text, re.M)
+    assert line, "no course_light_pages line in _config.yml to add the setting after"
+    setting = f"{line[1]}course_purge_stylesheets: false\n"
+    config.write_text(text[: line.end() + 1] + setting + text[line.end() + 1 :], encoding="utf-8")
+    result = build_book(book)
+    assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
+    return book / "_build" / "html" / "_static"
+
+
+# What a reader can open or set that no page shows until then, at the width it is seen at:
+# what to do, and what is then on the page (so the shot is never of a state not reached).
+STATES = {
+    "navigation drawer": (375, "button.primary-toggle:visible", "#pst-primary-sidebar-modal[open]"),
+    "download menu": (1280, ".dropdown-download-buttons button", ".dropdown-menu.show"),
+    "tooltip": (1280, "hover .theme-switch-button", ".tooltip.show"),
+    "search dialog": (1280, "press Control+k", "#pst-search-dialog[open]"),
+    "keyboard focus": (1280, "press Tab 6", ":focus-visible"),
+}
+
+
+def reach(page, state: str) -> None:
+    _, action, shown = STATES[state]
+    verb, _, what = action.partition(" ")
+    if verb == "press":
+        key, _, times = what.partition(" ")
+        for _ in range(int(times or 1)):
+            page.keyboard.press(key)
+    elif verb == "hover":
+        page.locator(what).first.hover()
+    else:
+        page.locator(action).first.click()
+    page.locator(shown).first.wait_for(state="attached", timeout=5000)
+
+
+@pytest.mark.slow
+def test_the_cut_stylesheets_draw_every_page_as_the_whole_ones(
+    browser, base_url, site, html_pages, tmp_path
+):
+    """Screenshots of every page (375 px, light; the lecture and a lesson at 1280 px, dark;
+    the drawer, a menu, a tooltip, the search dialog and a focus ring) with the site's cut
+    stylesheets and with the whole ones served in their place: the same pixels. A shot
+    that differs is taken again, twice, so that only a difference that stays counts."""
+    whole = with_whole_stylesheets(tmp_path)
+    still = "*, *::before, *::after { transition: none !important; animation: none !important; }"
+
+    tabs = {}  # one tab per width, theme and set of stylesheets, going from page to page
+
+    def shot(path, width, scheme, state, uncut):
+        if (width, scheme, uncut) not in tabs:
+            context = browser.new_context(
+                bypass_csp=True, viewport={"width": width, "height": 900}, color_scheme=scheme
+            )
+            if uncut:
+                context.route(
+                    "**/_static/**/*.css",
+                    lambda route: route.fulfill(
+                        path=whole / route.request.url.split("/_static/", 1)[1],
+                        content_type="text/css",
+                    ),
+                )
+            tabs[width, scheme, uncut] = context.new_page()
+        page = tabs[width, scheme, uncut]
+        page.goto(f"{base_url}/{path}", wait_until="load")
+        page.add_style_tag(content=still)
+        page.evaluate("document.fonts.ready.then(() => null)")
+        if state:
+            reach(page, state)
+        page.wait_for_timeout(100)
+        return page.screenshot(full_page=state is None)
+
+    pages = [p for p in html_pages if not redirect_stub(site / p)]
+    cases = [(p, 375, "light", None) for p in pages]
+    cases += [(p, 1280, "dark", None) for p in ["book/lecture.html", "book/chain_rule.html"]]
+    cases += [("book/chain_rule.html", w, "light", state) for state, (w, *_) in STATES.items()]
+    differ = []
+    for case in cases:
+        path, width, scheme, state = case
+        if not any(shot(*case, uncut=False) == shot(*case, uncut=True) for _ in range(3)):
+            differ.append(f"{path} at {width} px, {scheme}: {state or 'as it opens'}")
+    for page in tabs.values():
+        page.context.close()
+    assert len(cases) >= 20 and not differ, "\n".join(differ)

@@ -56,17 +56,17 @@ FOCUS = """() => {
 
 
 @pytest.mark.parametrize("width", [375, 1280])
-def test_every_control_is_a_big_enough_target(open_page, html_pages, width):
+def test_every_control_is_a_big_enough_target(visit_each, html_pages, width):
     viewport = {"width": width, "height": 900}
-    small = problems_on_every_page(open_page, html_pages, SMALL_TARGETS, viewport=viewport)
+    small = problems_on_every_page(visit_each, html_pages, SMALL_TARGETS, viewport=viewport)
     assert not small, "\n".join(small)
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_keyboard_focus_is_always_visible_and_never_hidden(open_page, html_pages, scheme):
+def test_keyboard_focus_is_always_visible_and_never_hidden(visit_each, html_pages, scheme):
     problems = []
-    for path in html_pages:
-        page, _ = open_page(path, viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+    viewport = {"width": 1280, "height": 900}
+    for path, page in visit_each(html_pages, viewport=viewport, color_scheme=scheme):
         for _ in range(60):  # the header, the contents, and well into the page
             page.keyboard.press("Tab")
             focus = page.evaluate(FOCUS)
@@ -76,5 +76,4 @@ def test_keyboard_focus_is_always_visible_and_never_hidden(open_page, html_pages
                 problems.append(f"{path}: {focus['name']} shows no focus ring")
             if focus["hidden"]:
                 problems.append(f"{path}: {focus['name']} is under {focus['hidden']}")
-        page.context.close()
     assert not problems, "\n".join(sorted(set(problems))[:20])
