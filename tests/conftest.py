@@ -204,6 +204,16 @@ def build_book(path: Path, timeout: int = 900) -> subprocess.CompletedProcess:
     )
 
 
+def load_every_image(page) -> None:
+    """Make the lazy images below the fold load too, and wait until every image has been
+    decoded or has failed, and the fonts are in: before a shot or a check of them all."""
+    page.evaluate(
+        "Promise.all(Array.from(document.images, i => { i.loading = 'eager';"
+        " return i.decode().catch(() => null); }))"
+        ".then(() => document.fonts.ready).then(() => null)"
+    )
+
+
 def redirect_stub(page: Path) -> bool:
     """A page that only sends the reader on (the root index.html to the first chapter)."""
     return 'http-equiv="Refresh"' in page.read_text(encoding="utf-8")[:2000]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import problems_on_every_page
+from conftest import load_every_image, problems_on_every_page
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.slow
@@ -110,12 +110,7 @@ def test_accessibility_of_every_page(visit_each, html_pages, scheme):
 def test_images_load_and_math_is_typeset_on_every_page(visit_each, html_pages):
     problems = []
     for path, page in visit_each(html_pages):
-        # Lazy images below the fold load now; wait until each has loaded or failed.
-        page.evaluate(
-            "Promise.all(Array.from(document.images, i => { i.loading = 'eager';"
-            " return i.complete ? null : new Promise(done => { i.onload = i.onerror = done; });"
-            " })).then(() => null)"
-        )
+        load_every_image(page)
         broken = page.evaluate(
             "Array.from(document.images).filter(i => !(i.complete && i.naturalWidth > 0))"
             ".map(i => i.getAttribute('src'))"

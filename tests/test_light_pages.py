@@ -14,7 +14,7 @@ from types import SimpleNamespace
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import build_book, redirect_stub, small_book
+from conftest import build_book, load_every_image, redirect_stub, small_book
 from fontTools.ttLib import TTFont
 from sphinx.errors import ExtensionError
 
@@ -258,12 +258,7 @@ def test_the_cut_stylesheets_draw_every_page_as_the_whole_ones(
         page.set_viewport_size({"width": width, "height": 900})
         page.goto(f"{base_url}/{path}", wait_until="load")
         page.add_style_tag(content=still)
-        # Lazy images would load while a full-page shot is taken: all of them first.
-        page.evaluate(
-            "Promise.all(Array.from(document.images, i => { i.loading = 'eager';"
-            " return i.decode().catch(() => null); }))"
-            ".then(() => document.fonts.ready).then(() => null)"
-        )
+        load_every_image(page)  # not while the shot is taken
         if state:
             reach(page, state)
         else:
