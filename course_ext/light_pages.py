@@ -112,7 +112,9 @@ def characters_in_stylesheets(outdir: Path) -> set[int]:
     return found
 
 
-def subset_font(path: Path, codepoints: set[int]) -> None:
+def subset_font(path: Path, codepoints: set[int], target: Path | None = None) -> None:
+    """The woff2 font at `path` with only the glyphs of `codepoints` it has, written to
+    `target` (by default over itself). Layout features and hinting are kept."""
     options = subset.Options()
     options.flavor = "woff2"
     options.layout_features = ["*"]
@@ -121,7 +123,7 @@ def subset_font(path: Path, codepoints: set[int]) -> None:
     available = set(font.getBestCmap())
     subsetter.populate(unicodes=sorted(codepoints & available) or [0x20])
     subsetter.subset(font)
-    subset.save_font(font, str(path), options)
+    subset.save_font(font, str(target or path), options)
 
 
 def lighten_icons(app: Sphinx, exception: Exception | None) -> None:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
-from conftest import load_every_image, problems_on_every_page
+from conftest import ROOT, load_every_image, problems_on_every_page
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.slow
@@ -107,8 +108,22 @@ def test_accessibility_of_every_page(visit_each, html_pages, scheme):
     assert not failures, "\n".join(failures)
 
 
-def test_images_load_and_math_is_typeset_on_every_page(visit_each, html_pages):
+def katex_cmaps(site: Path) -> dict[str, tuple[set[int], set[int]]]:
+    """{font: (characters of KaTeX's own file, characters of the site's cut copy)}."""
+    from fontTools.ttLib import TTFont
+
+    originals = ROOT / "node_modules" / "katex" / "dist" / "fonts"
+    return {
+        font.name: (set(TTFont(font).getBestCmap()), set(TTFont(cut).getBestCmap()))
+        for font in sorted(originals.glob("*.woff2"))
+        if (cut := site / "_static" / "katex" / "fonts" / font.name).is_file()
+    }
+
+
+def test_images_load_and_math_is_typeset_on_every_page(visit_each, html_pages, site):
     problems = []
+    cmaps = katex_cmaps(site)
+    assert len(cmaps) == 20, f"KaTeX's fonts on the site: {sorted(cmaps)}"
     for path, page in visit_each(html_pages):
         load_every_image(page)
         broken = page.evaluate(
@@ -127,6 +142,14 @@ def test_images_load_and_math_is_typeset_on_every_page(visit_each, html_pages):
             page.evaluate("document.fonts.ready")
             if not page.evaluate("document.fonts.check('16px KaTeX_Main')"):
                 problems.append(f"{path}: KaTeX's font did not load")
+            # The fonts are cut to the math's characters: none a formula shows went missing.
+            shown = page.evaluate(
+                "Array.from(document.querySelectorAll('.katex-html'), e => e.textContent).join('')"
+            )
+            for font, (whole, cut) in cmaps.items():
+                missing = sorted({c for c in shown if ord(c) in whole - cut})
+                if missing:
+                    problems.append(f"{path}: {font} lacks {''.join(missing)!r}")
         raw = page.evaluate(
             r"""() => {
               const main = document.querySelector('main') || document.body;

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from bs4 import BeautifulSoup
-from conftest import build_small_project
+from conftest import ROOT, build_small_project
+from fontTools.ttLib import TTFont
 
 PAGE = """# Math
 
@@ -44,6 +45,12 @@ def test_formulas_become_html_and_mathml_with_local_fonts(tmp_path):
     assert fonts and all(font.endswith(".woff2") for font in fonts)
     assert all((out / "_static" / "katex" / font).is_file() for font in fonts)
     assert "font-display:block" not in css, "math text hidden while its font loads"
+
+    # Each font keeps the characters of the page's math it had, and only those.
+    whole = TTFont(ROOT / "node_modules" / "katex" / "dist" / "fonts" / "KaTeX_Main-Regular.woff2")
+    cut = TTFont(out / "_static" / "katex" / "fonts" / "KaTeX_Main-Regular.woff2")
+    assert {"+", "=", "1", "2"} <= {chr(c) for c in cut.getBestCmap()}
+    assert "Q" in {chr(c) for c in whole.getBestCmap()} - {chr(c) for c in cut.getBestCmap()}
 
 
 def test_a_formula_katex_cannot_read_stops_the_build_with_its_line(tmp_path):
