@@ -190,13 +190,40 @@ def run(notebook: nbformat.NotebookNode, folder: Path) -> str:
     return "\n".join(texts)
 
 
+ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def printed_on_the_page(site: Path, chapter: str) -> list[str]:
+    """What the page shows each cell printing, as the build's own run of it left it."""
+    page = (site / "book" / f"{chapter}.html").read_text(encoding="utf-8")
+    soup = BeautifulSoup(page, "html.parser")
+    return [output.get_text().strip() for output in soup.select(".cell_output .output.stream")]
+
+
+def printed_in_the_notebook(notebook: nbformat.NotebookNode) -> str:
+    streams = [o.text for c in notebook.cells for o in c.get("outputs", []) if "text" in o]
+    return ANSI_ESCAPE.sub("", "".join(streams))  # a cell may print in several parts
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("chapter", LESSONS)
 def test_notebook_runs_top_to_bottom_alone(site, tmp_path, chapter):
-    """Like Colab: a fresh kernel, a folder outside the repository, nothing of ours importable."""
-    text = run(notebook_of(site, chapter), tmp_path)
+    """Like Colab: a fresh kernel, a folder outside the repository, nothing of ours importable.
+
+    And deterministic: this second, independent run prints what the build's run printed
+    on the page, every output in the same order (the seeds are fixed in the chapters)."""
+    notebook = notebook_of(site, chapter)
+    text = run(notebook, tmp_path)
     missing = [s for s in EXPECTED_OUTPUTS.get(chapter, []) if s not in text]
     assert not missing, f"{chapter}: the notebook's outputs lack {missing}"
+    printed, position, differ = printed_in_the_notebook(notebook), 0, []
+    for shown in printed_on_the_page(site, chapter):
+        found = printed.find(shown, position)
+        if found < 0:
+            differ.append(shown)
+        else:
+            position = found + len(shown)
+    assert not differ, f"{chapter}: the page shows outputs a second run does not print: {differ}"
 
 
 def test_deploy_publishes_the_notebooks_to_the_branch_colab_opens():

@@ -14,6 +14,7 @@ import http.server
 import re
 import shutil
 import socketserver
+import sys
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -53,6 +54,14 @@ class PagesHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class PagesServer(socketserver.ThreadingTCPServer):
+    def handle_error(self, request, client_address):
+        # A browser that leaves a page before a file of it is sent closes the socket: the
+        # test moved on, and the traceback socketserver prints would only bury its output.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 @contextlib.contextmanager
 def serve(site: Path, root: Path = ROOT) -> Iterator[str]:
     """Serve `site`, built from the book at `root`, until the block ends; yields its URL,
@@ -62,7 +71,7 @@ def serve(site: Path, root: Path = ROOT) -> Iterator[str]:
     if prefix:
         (root / prefix).symlink_to(site.resolve(), target_is_directory=True)
     handler = partial(PagesHandler, directory=str(root if prefix else site.resolve()))
-    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler) as server:
+    with PagesServer(("127.0.0.1", 0), handler) as server:
         threading.Thread(target=server.serve_forever, daemon=True).start()
         try:
             port = server.server_address[1]
