@@ -132,4 +132,5 @@ def add_buttons_script(app: Sphinx, pagename, templatename, context, doctree) ->
 
 def setup_csp(app: Sphinx) -> None:
     app.connect("html-page-context", add_buttons_script)
-    app.connect("build-finished", write_policies, priority=900)  # after the other hooks
+    # After the hooks that write pages; before light_pages' PurgeCSS (950), which reads them.
+    app.connect("build-finished", write_policies, priority=900)

@@ -247,6 +247,6 @@ def setup_katex_math(app: Sphinx) -> None:
     app.connect("config-inited", choose_katex)
     app.connect("builder-inited", start)
     app.connect("html-page-context", add_stylesheet)
-    # Before light_pages' hooks (500), which purge katex.min.css; the fonts are awaited after.
+    # katex.min.css before light_pages' hooks (500-950) cut it; the fonts are awaited after.
     app.connect("build-finished", copy_assets, priority=450)
-    app.connect("build-finished", wait_for_fonts, priority=800)
+    app.connect("build-finished", wait_for_fonts, priority=960)

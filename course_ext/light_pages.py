@@ -16,7 +16,8 @@ build, this module
 - cuts the third-party stylesheets (the theme's, Bootstrap's inside it, sphinx-design's,
   myst-nb's, KaTeX's, Sphinx's own) to the rules whose selectors the built pages and
   scripts can match, with PurgeCSS (npm `purgecss`, purge_stylesheets.js): 72 kB of
-  gzipped, render-blocking CSS on every page becomes 31 kB;
+  gzipped, render-blocking CSS on every page becomes 31 kB. It runs last, on the final
+  pages; when they and the scripts are those of the last cut, its result is reused;
 - deletes what no browser fetches: source maps, TrueType copies of the fonts, and the
   theme's translation catalogues.
 While pages are written, it adds `defer` to
@@ -35,6 +36,7 @@ compare the two.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shutil
@@ -170,7 +172,17 @@ OUR_STYLESHEETS = ("agc-", "agq-", "agb-", "agv-")
 PURGE_SAFELIST = [r"^bs-(tooltip|popover)-"]
 
 
+PURGED = "course-purged-stylesheets.json"  # in the doctree directory, which is not deployed
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
 def purge_stylesheets(app: Sphinx, exception: Exception | None) -> None:
+    """After every other hook has written the pages (csp.py's policies among them), so
+    that a rebuild that changed nothing finds the same pages and scripts, and writes the
+    stylesheets it cut last time instead of running PurgeCSS again (1-1.5 s)."""
     config = app.config
     if exception or app.builder.format != "html" or not config.course_light_pages:
         return
@@ -179,14 +191,34 @@ def purge_stylesheets(app: Sphinx, exception: Exception | None) -> None:
     outdir = Path(app.outdir)
     static = outdir / "_static"
     css = [
-        str(p)
+        p
         for p in sorted(static.rglob("*.css"))
         if not p.name.startswith(OUR_STYLESHEETS) and p.stat().st_size
     ]
-    content = [str(p) for p in [*sorted(outdir.rglob("*.html")), *sorted(static.rglob("*.js"))]]
-    request = json.dumps({"content": content, "css": css, "safelist": PURGE_SAFELIST})
+    content = [*sorted(outdir.rglob("*.html")), *sorted(static.rglob("*.js"))]
     user = "course_ext.light_pages"
     package = npm_package(app, "purgecss", user)
+    version = json.loads((package / "package.json").read_text(encoding="utf-8"))["version"]
+    key = hashlib.sha256(json.dumps([version, PURGE_SAFELIST]).encode())
+    key.update(PURGE_SCRIPT.read_bytes())
+    for path in content:
+        key.update(path.relative_to(outdir).as_posix().encode() + b"\0" + path.read_bytes())
+    record = Path(app.doctreedir) / PURGED
+    last = json.loads(record.read_text(encoding="utf-8")) if record.exists() else {}
+    named = {p.relative_to(outdir).as_posix(): p for p in css}
+    if last.get("key") == key.hexdigest() and set(last["css"]) == set(named):
+        # Sphinx copies some stylesheets again, whole, and leaves the others as cut.
+        now = {name: _digest(path.read_bytes()) for name, path in named.items()}
+        cut = {name: _digest(entry["cut"].encode()) for name, entry in last["css"].items()}
+        if all(now[name] in (entry["whole"], cut[name]) for name, entry in last["css"].items()):
+            for name, entry in last["css"].items():
+                if now[name] != cut[name]:
+                    named[name].write_text(entry["cut"], encoding="utf-8")
+            logger.info(f"{user}: {len(css)} stylesheets cut as in the last build")
+            return
+    whole = {name: _digest(path.read_bytes()) for name, path in named.items()}
+    files = {"content": [str(p) for p in content], "css": [str(p) for p in css]}
+    request = json.dumps({**files, "safelist": PURGE_SAFELIST})
     result = subprocess.run(
         [node_executable(user), str(PURGE_SCRIPT), str(package), request],
         capture_output=True,
@@ -199,6 +231,11 @@ def purge_stylesheets(app: Sphinx, exception: Exception | None) -> None:
     before = sum(b for b, _ in sizes.values())
     after = sum(a for _, a in sizes.values())
     logger.info(f"{user}: {len(sizes)} stylesheets cut from {before >> 10} to {after >> 10} kB")
+    cut = {
+        name: {"whole": whole[name], "cut": path.read_text(encoding="utf-8")}
+        for name, path in named.items()
+    }
+    record.write_text(json.dumps({"key": key.hexdigest(), "css": cut}), encoding="utf-8")
 
 
 SOURCE_MAP_COMMENT = re.compile(r"\n?(?://|/\*)# sourceMappingURL=\S+(?: \*/)?\s*$")
@@ -263,5 +300,5 @@ def setup_light_pages(app: Sphinx) -> None:
     app.connect("html-page-context", defer_scripts, priority=950)
     # In this order: the icons are read from the whole stylesheet, before it is cut.
     app.connect("build-finished", lighten_icons)
-    app.connect("build-finished", purge_stylesheets)
     app.connect("build-finished", drop_unused_files)
+    app.connect("build-finished", purge_stylesheets, priority=950)  # the pages are final

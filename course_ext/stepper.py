@@ -33,9 +33,9 @@ import operator
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import graphviz
-import torch
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
@@ -43,6 +43,9 @@ from sphinx.util.docutils import SphinxDirective
 from .errors import LocatedError
 from .html_nodes import add_plain_form, load_assets_where_used
 from .notebook_export import register_notebook_form
+
+if TYPE_CHECKING:
+    import torch
 
 WORDS = {
     "figure": "The graph PyTorch recorded for {expression}",
@@ -72,17 +75,8 @@ WORDS = {
     "notebook": "The graph of {expression}, with every value and gradient. On the course's page "
     "you can step through it: [{title}]({url}).",
 }
-FUNCTIONS = {
-    "exp": torch.exp,
-    "log": torch.log,
-    "sin": torch.sin,
-    "cos": torch.cos,
-    "tanh": torch.tanh,
-    "sigmoid": torch.sigmoid,
-    "relu": torch.relu,
-    "sqrt": torch.sqrt,
-    "abs": torch.abs,
-}
+# The functions a stepper may call, by their names in torch.
+FUNCTIONS = ("exp", "log", "sin", "cos", "tanh", "sigmoid", "relu", "sqrt", "abs")
 OPERATORS = {ast.Add: "+", ast.Sub: "−", ast.Mult: "×", ast.Div: "÷", ast.Pow: "**"}
 ARITHMETIC = {
     ast.Add: operator.add,
@@ -166,6 +160,8 @@ class _Evaluator:
         return self.evaluate(tree)
 
     def evaluate(self, tree: ast.expr):
+        import torch  # here, not at the top: see record()
+
         # A number stays a Python number, as in a chapter's code: `x**2` records the same
         # PowBackward0 with the exponent saved, `3 * x` the same MulBackward0.
         if isinstance(tree, ast.Constant) and isinstance(tree.value, (int, float)):
@@ -192,7 +188,7 @@ class _Evaluator:
             and not tree.keywords
         ):
             argument = torch.as_tensor(self.evaluate(tree.args[0]), dtype=torch.float64)
-            return self.note(tree, FUNCTIONS[tree.func.id](argument), tree.func.id)
+            return self.note(tree, getattr(torch, tree.func.id)(argument), tree.func.id)
         what = ast.unparse(tree)
         known = ", ".join(FUNCTIONS)
         raise StepperError(
@@ -201,6 +197,8 @@ class _Evaluator:
 
     def note(self, tree: ast.expr, result, symbol: str):
         """Keep the tensor the operation returned: its value is the node's forward value."""
+        import torch
+
         if isinstance(result, torch.Tensor) and result.grad_fn is not None:
             self.made.setdefault(result.grad_fn, (tree, symbol, result.item()))
         return result
@@ -208,6 +206,8 @@ class _Evaluator:
 
 def _saved(fn) -> list[tuple[str, str]]:
     """What the node keeps for its backward pass (`_saved_*` attributes), as text."""
+    import torch
+
     saved = []
     for attribute in sorted(a for a in dir(fn) if a.startswith("_saved_")):
         value = getattr(fn, attribute)
@@ -223,6 +223,10 @@ def record(lines: list[str], data: tuple[str, ...] = ()) -> Recording:
 
     Names in `data` are inputs that need no gradient: like a batch of data, they are not in
     the graph PyTorch records (the nodes that use them keep them as saved values)."""
+    # Imported by the first stepper recorded, not with the extension: importing torch takes
+    # 2 s, which every build paid at its start, even one with no stepper to record.
+    import torch
+
     inputs, output, tree = parse_body(lines)
     expression_line = max(n for n, line in enumerate(lines, 1) if line.strip())
     unknown = [name for name in data if name not in inputs]

@@ -6,6 +6,7 @@ chapters executed). A missing build or browser is a failure, never a skip.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -13,6 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 from course_ext.config import book_identity
 from course_ext.toc_check import lessons
@@ -202,6 +204,30 @@ def build_book(path: Path, timeout: int = 900) -> subprocess.CompletedProcess:
         timeout=timeout,
         cwd=path,
     )
+
+
+@pytest.fixture(scope="session")
+def built_once(tmp_path_factory, worker_id):
+    """`folder, record = built_once(name, make)`: `make(folder)`, which returns a record
+    (anything JSON can hold), run once per test run for all the tests that ask for `name`.
+
+    Under xdist the first worker to ask makes it and the others wait for it
+    (pytest-xdist's documented pattern, with a file lock). The `xdist_group` mark would be
+    simpler but groups nothing on pytest 9.2 (pytest-xdist issue 1386)."""
+    shared = tmp_path_factory.getbasetemp()
+    if worker_id != "master":
+        shared = shared.parent
+
+    def _built(name: str, make) -> tuple[Path, dict]:
+        folder, record = shared / name, shared / f"{name}.json"
+        with FileLock(shared / f"{name}.lock"):
+            if not record.exists():
+                shutil.rmtree(folder, ignore_errors=True)  # left half-made by a worker that died
+                folder.mkdir()
+                record.write_text(json.dumps(make(folder)), encoding="utf-8")
+        return folder, json.loads(record.read_text(encoding="utf-8"))
+
+    return _built
 
 
 def load_every_image(page) -> None:

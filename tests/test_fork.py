@@ -20,15 +20,12 @@ book, which is the slowest step of the suite.
 
 from __future__ import annotations
 
-import json
 import re
-import shutil
 import subprocess
 
 import pytest
 from bs4 import BeautifulSoup, SoupStrainer
 from conftest import IDENTITY, LESSONS, MAKE_IN_COPY, build_book, copy_repository, run_tests_in
-from filelock import FileLock
 
 from tools import new_chapter
 
@@ -48,27 +45,14 @@ BASE = f"https://{ORG}.github.io/{REPO}/"
 
 
 @pytest.fixture(scope="session")
-def fork(tmp_path_factory, worker_id):
-    """The copy, its new chapter's title and name, and its build's log.
-
-    Built once per run: under xdist the first worker to ask builds it and the others wait
-    for it (pytest-xdist's documented pattern, with a file lock). Its `xdist_group` mark
-    would be simpler but groups nothing on pytest 9.2 (pytest-xdist issue 1386)."""
-    shared = tmp_path_factory.getbasetemp()
-    if worker_id != "master":
-        shared = shared.parent
-    copy, record = shared / "fork", shared / "fork.json"
-    with FileLock(shared / "fork.lock"):
-        if not record.exists():
-            shutil.rmtree(copy, ignore_errors=True)  # left half-made by a worker that died
-            record.write_text(json.dumps(build_the_fork(copy)), encoding="utf-8")
-    built = json.loads(record.read_text(encoding="utf-8"))
+def fork(built_once):
+    """The copy, its new chapter's title and name, and its build's log (built once)."""
+    copy, built = built_once("fork", build_the_fork)
     assert built["returncode"] == 0, built["log"][-3000:]
     return copy, built["title"], built["name"], built["log"]
 
 
 def build_the_fork(copy) -> dict:
-    copy.mkdir()
     copy_repository(copy)
     config = copy / "_config.yml"
     text = config.read_text(encoding="utf-8")

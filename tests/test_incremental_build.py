@@ -5,7 +5,8 @@ stand-in page, without code, for each lesson they link to) with an empty executi
 reads the build log:
 "executing N chapters in parallel" is course_ext/parallel_execution.py, "Executing
 notebook" is myst-nb executing a chapter itself, "Using cached notebook" is myst-nb
-reading a chapter from the cache.
+reading a chapter from the cache. A rebuild with nothing changed cuts neither the
+stylesheets (PurgeCSS, light_pages.py) nor KaTeX's fonts (katex_math.py) again.
 """
 
 from __future__ import annotations
@@ -50,6 +51,11 @@ def sitemap_pages(book: Path) -> list[str]:
     return sorted(re.findall(r"/book/(\w+)\.html</loc>", sitemap))
 
 
+def css_files(book: Path) -> dict[str, bytes]:
+    static = book / "_build" / "html" / "_static"
+    return {p.relative_to(static).as_posix(): p.read_bytes() for p in static.rglob("*.css")}
+
+
 def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {path.name}"
@@ -64,16 +70,25 @@ def test_chapters_run_in_parallel_then_only_when_their_code_changes(tmp_path):
     assert cold.count("Using cached notebook") == 2, "myst-nb did not read both from the cache"
     assert executed_by_myst_nb(cold) == [], "myst-nb executed a chapter the parallel step ran"
 
+    stylesheets = css_files(book)
+    assert "stylesheets cut from" in cold and "KaTeX fonts cut" in cold, cold[-3000:]
+
     unchanged = build(book)
     assert "in parallel" not in unchanged
     assert executed_by_myst_nb(unchanged) == []
     assert "Using cached notebook" not in unchanged, "a page was read again with nothing changed"
+    # Nor are the stylesheets or the math fonts cut again: the same files, from the last cut.
+    assert "stylesheets cut as in the last build" in unchanged, unchanged[-3000:]
+    assert "KaTeX fonts cut" not in unchanged
+    assert css_files(book) == stylesheets
 
     # Text only: the page is read again, from the cache; nothing executes.
     edit(book / "book" / "why_autodiff.md", "# ", "# Edited: ")
     text_edit = build(book)
     assert executed_by_myst_nb(text_edit) == [] and "in parallel" not in text_edit
     assert text_edit.count("Using cached notebook") == 1
+    assert "stylesheets cut from" in text_edit, "a page changed, yet PurgeCSS did not run"
+    assert css_files(book) == stylesheets
     assert "Edited: " in (book / "_build" / "html" / "book" / "why_autodiff.html").read_text()
 
     # One code cell: exactly that chapter executes again.

@@ -11,6 +11,7 @@ import re
 import shutil
 from pathlib import Path
 from types import SimpleNamespace
+from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
@@ -209,6 +210,9 @@ STATES = {
     "tooltip": (1280, "hover .theme-switch-button", ".tooltip.show"),
     "search dialog": (1280, "press Control+k", "#pst-search-dialog[open]"),
     "keyboard focus": (1280, "press Tab 6", ":focus-visible"),
+    # Drawn by rules for what a script adds: the copy button, the hidden sidebar's class.
+    "copy button": (1280, "hover div.cell div.highlight", "button.copybtn"),
+    "sidebar hidden": (1280, "button.primary-toggle:visible", ".pst-sidebar-hidden"),
 }
 
 
@@ -239,6 +243,13 @@ def test_the_cut_stylesheets_draw_every_page_as_the_whole_ones(
     still = "*, *::before, *::after { transition: none !important; animation: none !important; }"
 
     tabs = {}  # one tab per width, theme and set of stylesheets, going from page to page
+    served_whole = []
+
+    def serve_whole(route):
+        # Sphinx links its stylesheets with a query (`basic.css?v=...`): not part of the file.
+        name = urlsplit(route.request.url).path.split("/_static/", 1)[1]
+        served_whole.append(name)
+        route.fulfill(path=whole / name, content_type="text/css")
 
     def shot(path, width, scheme, state, uncut):
         if (width, scheme, uncut) not in tabs:
@@ -246,13 +257,7 @@ def test_the_cut_stylesheets_draw_every_page_as_the_whole_ones(
                 bypass_csp=True, viewport={"width": width, "height": 900}, color_scheme=scheme
             )
             if uncut:
-                context.route(
-                    "**/_static/**/*.css",
-                    lambda route: route.fulfill(
-                        path=whole / route.request.url.split("/_static/", 1)[1],
-                        content_type="text/css",
-                    ),
-                )
+                context.route(re.compile(r"/_static/.+\.css(\?|$)"), serve_whole)
             tabs[width, scheme, uncut] = context.new_page()
         page = tabs[width, scheme, uncut]
         page.set_viewport_size({"width": width, "height": 900})
@@ -272,7 +277,9 @@ def test_the_cut_stylesheets_draw_every_page_as_the_whole_ones(
         )
         page.wait_for_timeout(300)
         scrollspy = [] if state else [page.locator("#pst-page-toc-nav")]
-        return page.screenshot(mask=scrollspy)
+        # JPEG at full quality: the same pixels give the same bytes, and a page 15,000 px
+        # long encodes in half the time PNG takes.
+        return page.screenshot(mask=scrollspy, type="jpeg", quality=100)
 
     pages = [p for p in html_pages if not redirect_stub(site / p)]
     cases = [(p, 375, "light", None) for p in pages]
@@ -285,4 +292,8 @@ def test_the_cut_stylesheets_draw_every_page_as_the_whole_ones(
             differ.append(f"{path} at {width} px, {scheme}: {state or 'as it opens'}")
     for page in tabs.values():
         page.context.close()
+    # The whole stylesheets were the ones drawn, every one the pages link to.
+    assert {"styles/pydata-sphinx-theme.css", "basic.css", "katex/katex.min.css"} <= set(
+        served_whole
+    ), sorted(set(served_whole))
     assert len(cases) >= 20 and not differ, "\n".join(differ)
