@@ -375,9 +375,18 @@ def measure_suite() -> dict:
         text=True,
     )
     seconds = round(time.perf_counter() - start, 1)
-    summary = (result.stdout.strip().splitlines() or ["(no output)"])[-1]
+    lines = result.stdout.strip().splitlines() or ["(no output)"]
+    summary = lines[-1]
     print(f"  pytest -n auto: {seconds} s ({seconds / 60:.1f} min): {summary}")
-    return {"pytest_s": seconds, "passed": result.returncode == 0, "summary": summary}
+    failed = [line for line in lines if line.startswith(("FAILED ", "ERROR "))]
+    if result.returncode:  # what failed, and why, or the figure is of a run nobody can read
+        print("\n".join(lines[-60:]))
+    return {
+        "pytest_s": seconds,
+        "passed": result.returncode == 0,
+        "summary": summary,
+        "failed": failed,
+    }
 
 
 # --- main -------------------------------------------------------------------------------
