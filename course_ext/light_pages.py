@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging as stdlib_logging
 import re
 import shutil
 import subprocess
@@ -51,6 +52,9 @@ from sphinx.util import logging
 from course_ext.npm import node_executable, npm_package
 
 logger = logging.getLogger(__name__)
+# fontTools reports each table it cuts at INFO; in a thread (katex_math's cut) those lines
+# reached the build's output, hundreds of them.
+stdlib_logging.getLogger("fontTools").setLevel(stdlib_logging.WARNING)
 
 WEBFONTS = Path("_static", "vendor", "fontawesome", "webfonts")
 STYLESHEET = Path("_static", "styles", "pydata-sphinx-theme.css")

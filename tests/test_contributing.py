@@ -26,10 +26,13 @@ def test_make_serve_serves_the_book_and_rebuilds_after_an_edit(tmp_path):
     with socket.socket() as probe:  # a free port
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
+    # To a file, not a pipe: a pipe nobody reads while the test waits fills up, and the
+    # server then stops in the middle of its build.
+    log = tmp_path / "serve.log"
     server = subprocess.Popen(
         [*MAKE_IN_COPY, "serve", f"SERVE_PORT={port}"],
         cwd=copy,
-        stdout=subprocess.PIPE,
+        stdout=log.open("w", encoding="utf-8"),
         stderr=subprocess.STDOUT,
         text=True,
         start_new_session=True,  # its own process group: make, sphinx-autobuild, kernels
@@ -50,7 +53,8 @@ def test_make_serve_serves_the_book_and_rebuilds_after_an_edit(tmp_path):
         assert fresh, f"{url} was not rebuilt within 300 s of the edit"
     finally:
         os.killpg(server.pid, signal.SIGTERM)
-        output = server.communicate(timeout=60)[0]
+        server.wait(timeout=60)
+    output = log.read_text(encoding="utf-8")
     assert "Serving on http://127.0.0.1" in output, output[-2000:]
 
 
@@ -60,7 +64,7 @@ def wait_for_page(url: str, ready, server: subprocess.Popen, limit: float = 300)
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            pytest.fail(f"make serve stopped: {server.stdout.read()[-2000:]}")
+            pytest.fail(f"make serve stopped with exit code {server.returncode}")
         try:
             with urllib.request.urlopen(url, timeout=5) as response:
                 text = response.read().decode("utf-8")
