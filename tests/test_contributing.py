@@ -39,7 +39,7 @@ def test_make_serve_serves_the_book_and_rebuilds_after_an_edit(tmp_path):
     )
     url = f"http://127.0.0.1:{port}/book/intro.html"
     try:
-        first = wait_for_page(url, lambda text: "<h1" in text, server)
+        first = wait_for_page(url, lambda text: "<h1" in text, server, log)
         assert first and "Autograd" in first, f"{url} was not served within 300 s"
         edit = copy / "book" / "intro.md"
         edited = edit.read_text(encoding="utf-8").replace("\n\n", "\n\nServed fresh.\n\n", 1)
@@ -47,7 +47,7 @@ def test_make_serve_serves_the_book_and_rebuilds_after_an_edit(tmp_path):
         # walks the whole tree, .venv's 12,000 folders among it), most of all on a busy machine.
         for _ in range(10):
             edit.write_text(edited, encoding="utf-8")
-            fresh = wait_for_page(url, lambda text: "Served fresh." in text, server, limit=30)
+            fresh = wait_for_page(url, lambda text: "Served fresh." in text, server, log, limit=30)
             if fresh:
                 break
         assert fresh, f"{url} was not rebuilt within 300 s of the edit"
@@ -58,13 +58,14 @@ def test_make_serve_serves_the_book_and_rebuilds_after_an_edit(tmp_path):
     assert "Serving on http://127.0.0.1" in output, output[-2000:]
 
 
-def wait_for_page(url: str, ready, server: subprocess.Popen, limit: float = 300) -> str | None:
-    """The page's text once `ready(text)` holds, or None after `limit` seconds; fails if
-    the server stops first."""
+def wait_for_page(url: str, ready, server, log, limit: float = 300) -> str | None:
+    """The page's text once `ready(text)` holds, or None after `limit` seconds; fails with
+    the end of the server's `log` if it stops first."""
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            pytest.fail(f"make serve stopped with exit code {server.returncode}")
+            output = log.read_text(encoding="utf-8")[-2000:]
+            pytest.fail(f"make serve stopped (exit code {server.returncode}): {output}")
         try:
             with urllib.request.urlopen(url, timeout=5) as response:
                 text = response.read().decode("utf-8")
