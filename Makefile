@@ -41,7 +41,7 @@ book: $(VENV)/.book-deps
 	$(BIN)/jupyter-book build . $(JB_FLAGS)
 
 test: $(VENV)/.dev-deps
-	tools/system_deps.sh graphviz chromium node
+	tools/system_deps.sh graphviz chromium headless-shell node
 	$(MAKE) node_modules/.installed
 	$(MAKE) book
 	# One worker per core (pytest-xdist): each has its own server and browser.

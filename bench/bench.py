@@ -186,7 +186,7 @@ def measure_builds(scratch: Path, floor: dict | None) -> dict:
 
 
 def _chromium() -> str:
-    path = chromium_path()
+    path = chromium_path(full=True)  # what a reader's browser does, not the headless shell
     if not path:
         sys.exit("bench: no Chromium found (apt-get install chromium, or set CHROMIUM_PATH)")
     return path

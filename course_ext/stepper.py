@@ -223,15 +223,16 @@ def record(lines: list[str], data: tuple[str, ...] = ()) -> Recording:
 
     Names in `data` are inputs that need no gradient: like a batch of data, they are not in
     the graph PyTorch records (the nodes that use them keep them as saved values)."""
-    # Imported by the first stepper recorded, not with the extension: importing torch takes
-    # 2 s, which every build paid at its start, even one with no stepper to record.
-    import torch
-
     inputs, output, tree = parse_body(lines)
     expression_line = max(n for n, line in enumerate(lines, 1) if line.strip())
     unknown = [name for name in data if name not in inputs]
     if unknown:
         raise StepperError(f":data: names {', '.join(unknown)}, which is not an input", 1)
+    # Imported by the first stepper recorded, not with the extension, and after the body
+    # is read: importing torch takes 2 s, which every build paid at its start, even one
+    # with no stepper to record, and a body that does not parse need not wait for.
+    import torch
+
     leaves = {
         name: torch.tensor(value, dtype=torch.float64, requires_grad=name not in data)
         for name, value in inputs.items()

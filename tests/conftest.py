@@ -6,6 +6,7 @@ chapters executed). A missing build or browser is a failure, never a skip.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import shutil
@@ -14,6 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 from filelock import FileLock
 
 from course_ext.config import book_identity
@@ -75,6 +77,13 @@ def html_pages(site: Path) -> list[str]:
     )
     assert pages, "the built site has no pages"
     return pages
+
+
+@functools.cache
+def built_page(site: Path, page: str) -> BeautifulSoup:
+    """A page of a built site, parsed once per worker for every test that reads it (the
+    whole site takes 4 s to parse). Shared: read it, never change it."""
+    return BeautifulSoup((site / page).read_text(encoding="utf-8"), "html.parser")
 
 
 BOOK_FILES = ["_config.yml", "_toc.yml", "book", "course_ext"]
@@ -182,7 +191,11 @@ exclude_patterns = ["_build"]
 
 
 def build_small_project(
-    path: Path, page: str | None = None, builder: str = "html", conf: str = SMALL_PROJECT_CONF
+    path: Path,
+    page: str | None = None,
+    builder: str = "html",
+    conf: str = SMALL_PROJECT_CONF,
+    keep_going: bool = False,
 ) -> subprocess.CompletedProcess:
     """Build a one-page Sphinx project with the course's extensions (warnings are errors):
     `page` as its index.md, or the files already in `path`. Output in `path/_build`."""
@@ -190,8 +203,22 @@ def build_small_project(
     if page is not None:
         (path / "index.md").write_text(page, encoding="utf-8")
     command = [sys.executable, "-m", "sphinx", "-W", "-q", "-b", builder, path, path / "_build"]
+    command += ["--keep-going"] if keep_going else []
     # From the repository root, where `course_ext` is importable (python -m adds the cwd).
     return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+
+
+def build_bad_pages(path: Path, pages: list[str]) -> dict:
+    """Build a small project of `pages`, one bad input each (`case0.md`, `case1.md`, ...),
+    with every error listed (--keep-going, as `make book` builds) and return its exit code
+    and log: one build for all the cases of a directive's errors, each test looking for
+    its own page's file and line, instead of a build per case."""
+    for number, page in enumerate(pages):
+        (path / f"case{number}.md").write_text(page, encoding="utf-8")
+    names = "".join(f"case{number}\n" for number in range(len(pages)))
+    index = f"# Cases\n\n```{{toctree}}\n:hidden:\n{names}```\n"
+    result = build_small_project(path, index, keep_going=True)
+    return {"returncode": result.returncode, "stderr": result.stderr}
 
 
 def build_book(path: Path, timeout: int = 900) -> subprocess.CompletedProcess:
@@ -277,6 +304,31 @@ def problems_on_every_page(visit_each, pages, script: str, **context_options) ->
     return found
 
 
+def watch(page, base_url: str) -> dict[str, list[str]]:
+    """Block and record every request `page` makes to another host, and record its console
+    errors, uncaught exceptions and failed requests, as they happen."""
+    record = {"console": [], "failed": [], "foreign": []}
+
+    def route(r):
+        if r.request.url.startswith(base_url):
+            r.continue_()
+        else:
+            record["foreign"].append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    page.on("console", lambda m: m.type == "error" and record["console"].append(m.text))
+    page.on("pageerror", lambda e: record["console"].append(f"uncaught: {e}"))
+    page.on(
+        "response", lambda r: r.status >= 400 and record["failed"].append(f"{r.status} {r.url}")
+    )
+    page.on(
+        "requestfailed",
+        lambda r: r.url.startswith(base_url) and record["failed"].append(f"{r.failure} {r.url}"),
+    )
+    return record
+
+
 @pytest.fixture
 def open_page(browser, base_url):
     """Open a page in a tab of its own, every request to another host blocked and recorded.
@@ -290,27 +342,7 @@ def open_page(browser, base_url):
         context = browser.new_context(bypass_csp=True, **context_options)
         contexts.append(context)
         page = context.new_page()
-        record = {"console": [], "failed": [], "foreign": []}
-
-        def route(r):
-            if r.request.url.startswith(base_url):
-                r.continue_()
-            else:
-                record["foreign"].append(r.request.url)
-                r.abort()
-
-        page.route("**/*", route)
-        page.on("console", lambda m: m.type == "error" and record["console"].append(m.text))
-        page.on("pageerror", lambda e: record["console"].append(f"uncaught: {e}"))
-        page.on(
-            "response", lambda r: r.status >= 400 and record["failed"].append(f"{r.status} {r.url}")
-        )
-        page.on(
-            "requestfailed",
-            lambda r: (
-                r.url.startswith(base_url) and record["failed"].append(f"{r.failure} {r.url}")
-            ),
-        )
+        record = watch(page, base_url)
         page.goto(f"{base_url}/{path}", wait_until=wait_until)
         return page, record
 

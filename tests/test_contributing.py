@@ -23,6 +23,14 @@ from tools import new_chapter
 @pytest.mark.slow
 def test_make_serve_serves_the_book_and_rebuilds_after_an_edit(tmp_path):
     copy = copy_repository(tmp_path)
+    # The landing page and the two chapters it links to: what is served is make serve's
+    # doing, not the number of chapters, and a whole book's first build takes 20 s more.
+    kept = ["book/lecture", "book/why_autodiff"]
+    for chapter in (copy / "book").glob("*.md"):
+        if chapter.stem != "intro" and f"book/{chapter.stem}" not in kept:
+            chapter.unlink()
+    entries = "".join(f"  - file: {name}\n" for name in kept)
+    (copy / "_toc.yml").write_text(f"format: jb-book\nroot: book/intro\nchapters:\n{entries}")
     with socket.socket() as probe:  # a free port
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]

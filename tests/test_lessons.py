@@ -9,8 +9,7 @@ code ran and produced them; the hidden checks inside each chapter assert the pro
 from __future__ import annotations
 
 import pytest
-from bs4 import BeautifulSoup
-from conftest import LESSONS, ROOT
+from conftest import LESSONS, ROOT, built_page
 
 # Optional, per lesson (by file name in book/): strings its printed outputs must contain.
 EXPECTED_OUTPUTS = {
@@ -158,9 +157,7 @@ def test_lesson_reads_in_one_sitting(chapter):
 
 @pytest.mark.parametrize("chapter", LESSONS)
 def test_lesson_outputs_hold_its_key_results(site, chapter):
-    soup = BeautifulSoup(
-        (site / "book" / f"{chapter}.html").read_text(encoding="utf-8"), "html.parser"
-    )
+    soup = built_page(site, f"book/{chapter}.html")
     outputs = "\n".join(o.get_text() for o in soup.select(".cell_output"))
     assert outputs.strip(), f"{chapter}: the page shows no output at all"
     missing = [s for s in EXPECTED_OUTPUTS.get(chapter, []) if s not in outputs]

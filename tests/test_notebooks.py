@@ -9,8 +9,7 @@ import nbclient
 import nbformat
 import pytest
 import yaml
-from bs4 import BeautifulSoup
-from conftest import IDENTITY, LESSONS, ROOT
+from conftest import IDENTITY, LESSONS, ROOT, built_page
 from test_lessons import EXPECTED_OUTPUTS
 
 import course_ext  # noqa: F401  (its directives register their notebook forms)
@@ -130,9 +129,7 @@ def test_a_bad_load_names_the_chapter_line(tmp_path, cell, message):
 
 @pytest.mark.parametrize("chapter", LESSONS)
 def test_each_lesson_has_a_colab_button_to_its_exported_notebook(site, chapter):
-    soup = BeautifulSoup(
-        (site / "book" / f"{chapter}.html").read_text(encoding="utf-8"), "html.parser"
-    )
+    soup = built_page(site, f"book/{chapter}.html")
     header = {a["href"] for a in soup.select(".bd-header-article a[href*='colab.research']")}
     assert header == {IDENTITY.colab_url(f"book/{chapter}")}
     # Any other Colab link in the page ({colab} roles) opens a lesson's notebook.
@@ -195,8 +192,7 @@ ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
 
 def printed_on_the_page(site: Path, chapter: str) -> list[str]:
     """What the page shows each cell printing, as the build's own run of it left it."""
-    page = (site / "book" / f"{chapter}.html").read_text(encoding="utf-8")
-    soup = BeautifulSoup(page, "html.parser")
+    soup = built_page(site, f"book/{chapter}.html")
     return [output.get_text().strip() for output in soup.select(".cell_output .output.stream")]
 
 

@@ -6,8 +6,7 @@ import json
 import re
 
 import pytest
-from bs4 import BeautifulSoup
-from conftest import LESSONS
+from conftest import LESSONS, built_page
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.slow
@@ -24,9 +23,7 @@ def feedback(page, number: int):
 
 @pytest.mark.parametrize("chapter", LESSONS)
 def test_every_lesson_ends_with_a_quiz_of_four_to_eight_questions(site, chapter):
-    soup = BeautifulSoup(
-        (site / "book" / f"{chapter}.html").read_text(encoding="utf-8"), "html.parser"
-    )
+    soup = built_page(site, f"book/{chapter}.html")
     quizzes = soup.select(".agq-quiz")
     assert quizzes, f"{chapter}: no quiz"
     # A lesson may ask a question along the way; the one that ends it has 4 to 8.
@@ -323,7 +320,7 @@ def test_options_are_shown_shuffled_and_the_right_ones_spread_over_positions(sit
 
     places = Counter()
     for chapter in ["lecture", *LESSONS]:
-        soup = BeautifulSoup((site / "book" / f"{chapter}.html").read_text("utf-8"), "html.parser")
+        soup = built_page(site, f"book/{chapter}.html")
         for asked in soup.select('fieldset.agq-question[data-agq-type="single"]'):
             shown = [o["data-agq-option"] for o in asked.select(".agq-option")]
             [right] = json.loads(asked["data-agq-correct"])

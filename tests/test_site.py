@@ -7,12 +7,9 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from conftest import built_page
 
 from course_ext.chapter_source import read_chapter
-
-
-def read(site: Path, page: str) -> BeautifulSoup:
-    return BeautifulSoup((site / page).read_text(encoding="utf-8"), "html.parser")
 
 
 def cell_outputs(soup: BeautifulSoup) -> str:
@@ -20,7 +17,7 @@ def cell_outputs(soup: BeautifulSoup) -> str:
 
 
 def test_lesson_shows_the_numbers_its_cells_computed(site):
-    outputs = cell_outputs(read(site, "book/why_autodiff.html"))
+    outputs = cell_outputs(built_page(site, "book/why_autodiff.html"))
     # Printed by executed cells, not written in the prose.
     for expected in [
         "autograd: dL/dw = -14.0, dL/db = -7.0",
@@ -34,7 +31,7 @@ def test_lesson_shows_the_numbers_its_cells_computed(site):
 
 
 def test_lesson_shows_its_figures(site):
-    soup = read(site, "book/why_autodiff.html")
+    soup = built_page(site, "book/why_autodiff.html")
     figures = soup.select(".cell_output img")
     assert len(figures) >= 2, "the lesson's two matplotlib figures are missing"
     for img in figures:
@@ -57,8 +54,7 @@ def test_hidden_checks_ran_but_are_not_shown(site):
             if line.strip().startswith("assert ")
         ]
         assert hidden, f"{chapter}: no hidden check to test"
-        text = BeautifulSoup((site / "book" / f"{chapter}.html").read_text("utf-8"), "html.parser")
-        shown = text.get_text()
+        shown = built_page(site, f"book/{chapter}.html").get_text()
         leaked = [line for line in hidden if line in shown]
         assert not leaked, f"{chapter}: hidden checks shown on the page: {leaked[:3]}"
 
@@ -68,7 +64,7 @@ def test_math_is_typeset_at_build_time_and_served_locally(site, html_pages):
     stylesheet and fonts from the site itself. The landing page, without math, loads none
     (its toctree lists every lesson, which once made Sphinx load MathJax there)."""
     for page in html_pages:
-        soup = read(site, page)
+        soup = built_page(site, page)
         scripts = [s.get("src", "") + s.get_text() for s in soup.find_all("script")]
         assert not [s for s in scripts if "mathjax" in s.lower() or "katex" in s.lower()], page
         stylesheets = [a["href"] for a in soup.find_all("link", rel="stylesheet")]
@@ -81,12 +77,12 @@ def test_math_is_typeset_at_build_time_and_served_locally(site, html_pages):
             assert fonts and all((css.parent / font).is_file() for font in fonts), page
         else:
             assert not katex_css, f"{page} shows no math but loads KaTeX's stylesheet"
-    assert not read(site, "book/intro.html").select(".math")
+    assert not built_page(site, "book/intro.html").select(".math")
 
 
 @pytest.mark.parametrize("page", ["book/intro.html", "book/why_autodiff.html"])
 def test_no_script_or_style_from_another_host(site, page):
-    soup = read(site, page)
+    soup = built_page(site, page)
     for tag, attribute in [("script", "src"), ("link", "href"), ("img", "src")]:
         for element in soup.find_all(tag):
             url = element.get(attribute, "")
@@ -103,7 +99,7 @@ def test_site_basics(site):
     assert (site / "404.html").is_file(), "no 404 page"
     sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
     assert "book/why_autodiff.html" in sitemap
-    soup = read(site, "book/why_autodiff.html")
+    soup = built_page(site, "book/why_autodiff.html")
     assert soup.find("meta", property="og:title"), "no OpenGraph title"
     assert soup.find("link", rel="icon"), "no favicon"
     assert soup.select_one(".navbar-brand img, .logo__image"), "no logo"
@@ -112,7 +108,7 @@ def test_site_basics(site):
 
 
 def test_404_page_links_work_from_any_depth(site):
-    soup = read(site, "404.html")
+    soup = built_page(site, "404.html")
     for element in soup.find_all(["script", "link"]):
         url = element.get("src") or element.get("href") or ""
         if "_static" in url:
@@ -121,7 +117,7 @@ def test_404_page_links_work_from_any_depth(site):
 
 def _ids(site: Path, page: str, cache: dict) -> set[str]:
     if page not in cache:
-        soup = BeautifulSoup((site / page).read_text(encoding="utf-8"), "html.parser")
+        soup = built_page(site, page)
         cache[page] = {e["id"] for e in soup.find_all(id=True)} | {
             a["name"] for a in soup.find_all("a", attrs={"name": True})
         }
@@ -136,7 +132,7 @@ def test_no_broken_internal_link_or_anchor(site, html_pages):
     ids: dict = {}
     broken = []
     for page in html_pages:
-        soup = read(site, page)
+        soup = built_page(site, page)
         for element in soup.find_all(["a", "link"], href=True):
             href = element["href"]
             parsed = urlparse(href)
@@ -164,7 +160,7 @@ def test_no_broken_internal_link_or_anchor(site, html_pages):
 def test_every_image_has_alt_text(site, html_pages):
     missing = []
     for page in html_pages:
-        for img in read(site, page).find_all("img"):
+        for img in built_page(site, page).find_all("img"):
             if not img.get("alt", "").strip():
                 missing.append(f"{page}: {img.get('src')}")
     assert not missing, "images without alt text:\n" + "\n".join(missing)
@@ -189,7 +185,7 @@ def test_code_cells_show_their_outputs(site):
             and not {"remove-cell", "remove-output"} & set(cell.metadata.get("tags", []))
         )
         name = Path(record.uri).stem
-        shown = len(read(site, f"book/{name}.html").select(".cell_output"))
+        shown = len(built_page(site, f"book/{name}.html").select(".cell_output"))
         assert expected > 0 and shown == expected, (
             f"{name}: {shown} outputs shown, {expected} computed"
         )

@@ -8,7 +8,7 @@ import re
 import pytest
 import torch
 from bs4 import BeautifulSoup
-from conftest import build_small_project
+from conftest import build_bad_pages, build_small_project
 
 from course_ext.notebook_export import Site
 from course_ext.stepper import notebook_form, record
@@ -82,23 +82,25 @@ def stepper_page(body: str, options: str = "") -> str:
     return f"# A page\n\nSome text.\n\n```{{backprop-stepper}}\n{options}{body}\n```\n"
 
 
-@pytest.mark.parametrize(
-    ("body", "line", "message"),
-    [
-        ("x = 2.0\nz = x * q", 7, "unknown name 'q' (the inputs are x)"),
-        ("x = 2.0\nz = x *", 7, "the expression does not parse"),
-        ("x = two\nz = x * x", 6, "an input is `name = number`, not 'x = two'"),
-        ("x = 2.0\nz = x.sum()", 7, "'x.sum()' is not arithmetic on the inputs"),
-        ("x = 2.0", 6, "write two lines"),
-        ("x = 2.0\nz = 3.0 * 2", 7, "the result is an input or a constant"),
-        ("x = 2.0\nx * x", 7, "the second line names the output"),
-    ],
-)
-def test_bad_bodies_stop_the_build_naming_file_and_line(tmp_path, body, line, message):
-    result = build_small_project(tmp_path, stepper_page(body))
-    assert result.returncode != 0
-    where = rf"index\.md:{line}: ?(ERROR: )?backprop-stepper: {re.escape(message)}"
-    assert re.search(where, result.stderr), result.stderr
+BAD_BODIES = [
+    ("x = 2.0\nz = x * q", 7, "unknown name 'q' (the inputs are x)"),
+    ("x = 2.0\nz = x *", 7, "the expression does not parse"),
+    ("x = two\nz = x * x", 6, "an input is `name = number`, not 'x = two'"),
+    ("x = 2.0\nz = x.sum()", 7, "'x.sum()' is not arithmetic on the inputs"),
+    ("x = 2.0", 6, "write two lines"),
+    ("x = 2.0\nz = 3.0 * 2", 7, "the result is an input or a constant"),
+    ("x = 2.0\nx * x", 7, "the second line names the output"),
+]
+
+
+@pytest.mark.parametrize(("body", "line", "message"), BAD_BODIES)
+def test_bad_bodies_stop_the_build_naming_file_and_line(built_once, body, line, message):
+    pages = [stepper_page(bad) for bad, _, _ in BAD_BODIES]
+    _, result = built_once("bad-stepper-bodies", lambda path: build_bad_pages(path, pages))
+    assert result["returncode"] != 0
+    case = BAD_BODIES.index((body, line, message))
+    where = rf"case{case}\.md:{line}: ?(ERROR: )?backprop-stepper: {re.escape(message)}"
+    assert re.search(where, result["stderr"]), result["stderr"]
 
 
 def test_the_html_holds_the_whole_graph_the_steps_and_their_words(tmp_path):

