@@ -304,31 +304,6 @@ def problems_on_every_page(visit_each, pages, script: str, **context_options) ->
     return found
 
 
-def watch(page, base_url: str) -> dict[str, list[str]]:
-    """Block and record every request `page` makes to another host, and record its console
-    errors, uncaught exceptions and failed requests, as they happen."""
-    record = {"console": [], "failed": [], "foreign": []}
-
-    def route(r):
-        if r.request.url.startswith(base_url):
-            r.continue_()
-        else:
-            record["foreign"].append(r.request.url)
-            r.abort()
-
-    page.route("**/*", route)
-    page.on("console", lambda m: m.type == "error" and record["console"].append(m.text))
-    page.on("pageerror", lambda e: record["console"].append(f"uncaught: {e}"))
-    page.on(
-        "response", lambda r: r.status >= 400 and record["failed"].append(f"{r.status} {r.url}")
-    )
-    page.on(
-        "requestfailed",
-        lambda r: r.url.startswith(base_url) and record["failed"].append(f"{r.failure} {r.url}"),
-    )
-    return record
-
-
 @pytest.fixture
 def open_page(browser, base_url):
     """Open a page in a tab of its own, every request to another host blocked and recorded.
@@ -342,10 +317,36 @@ def open_page(browser, base_url):
         context = browser.new_context(bypass_csp=True, **context_options)
         contexts.append(context)
         page = context.new_page()
-        record = watch(page, base_url)
+        record = {"console": [], "failed": [], "foreign": []}
+
+        def route(r):
+            if r.request.url.startswith(base_url):
+                r.continue_()
+            else:
+                record["foreign"].append(r.request.url)
+                r.abort()
+
+        page.route("**/*", route)
+        page.on("console", lambda m: m.type == "error" and record["console"].append(m.text))
+        page.on("pageerror", lambda e: record["console"].append(f"uncaught: {e}"))
+        page.on(
+            "response", lambda r: r.status >= 400 and record["failed"].append(f"{r.status} {r.url}")
+        )
+        page.on(
+            "requestfailed",
+            lambda r: (
+                r.url.startswith(base_url) and record["failed"].append(f"{r.failure} {r.url}")
+            ),
+        )
         page.goto(f"{base_url}/{path}", wait_until=wait_until)
         return page, record
 
     yield _open
     for context in contexts:
         context.close()
+
+
+def pytest_collection_modifyitems(items):
+    """The slow tests (builds, every page in a browser) first: under xdist the workers
+    then end together on quick tests, not one idle while the other runs a long one."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
