@@ -44,9 +44,9 @@ test: $(VENV)/.dev-deps
 	tools/system_deps.sh graphviz chromium headless-shell node
 	$(MAKE) node_modules/.installed
 	$(MAKE) book
-	# One worker per core (pytest-xdist), each with its own server and browser; a worker
-	# that runs out takes tests queued for the other (worksteal), so both finish together.
-	$(BIN)/python -m pytest -n auto --dist worksteal
+	# One worker per core (pytest-xdist), each with its own server and browser; how the
+	# tests are shared out between them is pyproject.toml's addopts.
+	$(BIN)/python -m pytest -n auto
 
 # The tests that need no browser and no temporary builds.
 test-fast: $(VENV)/.dev-deps

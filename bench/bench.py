@@ -369,18 +369,7 @@ def measure_suite() -> dict:
     """`make test`'s pytest run (one worker per core) on the built site, timed."""
     start = time.perf_counter()
     result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-n",
-            "auto",
-            "--dist",
-            "worksteal",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-        ],
+        [sys.executable, "-m", "pytest", "-n", "auto", "-q", "-p", "no:cacheprovider"],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -388,7 +377,7 @@ def measure_suite() -> dict:
     seconds = round(time.perf_counter() - start, 1)
     lines = result.stdout.strip().splitlines() or ["(no output)"]
     summary = lines[-1]
-    print(f"  pytest -n auto --dist worksteal: {seconds} s ({seconds / 60:.1f} min): {summary}")
+    print(f"  pytest -n auto: {seconds} s ({seconds / 60:.1f} min): {summary}")
     failed = [line for line in lines if line.startswith(("FAILED ", "ERROR "))]
     if result.returncode:  # what failed, and why, or the figure is of a run nobody can read
         print("\n".join(lines[-60:]))
