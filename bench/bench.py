@@ -37,6 +37,7 @@ from pathlib import Path
 
 import yaml
 
+from course_ext.parallel_execution import share_cores
 from course_ext.toc_check import lessons, toc_entries
 from tools.browser import BROWSER_FLAGS, chromium_path
 from tools.run_chapter import execute
@@ -86,7 +87,8 @@ def measure_floor(timeout: int) -> dict:
     start = time.perf_counter()
     # Longest first, one chapter at a time per worker: the best a parallel build can do.
     order = sorted(paths, key=lambda p: -serial[Path(p).stem])
-    with ProcessPoolExecutor(max_workers=cores) as pool:
+    # Each process with its share of the cores, as the build's parallel execution does.
+    with ProcessPoolExecutor(cores, initializer=share_cores, initargs=(cores,)) as pool:
         list(pool.map(partial(_execute_chapter, timeout=timeout), order))
     parallel = time.perf_counter() - start
     return {

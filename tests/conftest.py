@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -19,6 +20,7 @@ from bs4 import BeautifulSoup
 from filelock import FileLock
 
 from course_ext.config import book_identity
+from course_ext.parallel_execution import share_cores
 from course_ext.toc_check import lessons
 from tools.browser import BROWSER_FLAGS, chromium_path
 from tools.site_server import serve
@@ -30,6 +32,14 @@ LESSONS = [docname.removeprefix("book/") for docname in lessons(ROOT)]
 # Where the site, its Colab notebooks and its Pages path live: from `_config.yml`, as the
 # build derives them, so a fork that changes the repository URL stays green.
 IDENTITY = book_identity(ROOT)
+
+
+def pytest_configure(config):
+    """Each xdist worker's kernels and builds get the worker's share of the cores (not
+    the controller, whose environment the workers would inherit)."""
+    workers = os.environ.get("PYTEST_XDIST_WORKER_COUNT")
+    if workers or not getattr(config.option, "numprocesses", None):
+        share_cores(int(workers or 1))
 
 
 @pytest.fixture(scope="session")
