@@ -24,7 +24,6 @@ SETTINGS = {
     "course_notebooks_branch": ("notebooks", "html", [str], "the branch Colab opens"),
     "course_book_dir": ("book", "env", [str], "the folder of the chapters"),
     "course_light_pages": (True, "html", [bool], "False keeps the stock theme files (bench/)"),
-    "course_purge_stylesheets": (True, "html", [bool], "False keeps the stylesheets whole (tests)"),
     "course_parallel_execution": (True, "", [bool], "False executes chapters one by one"),
 }
 NOTEBOOKS_BRANCH = SETTINGS["course_notebooks_branch"][0]

@@ -7,6 +7,7 @@ stylesheets and one tiny script. The browser test checks that the icons still dr
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -14,13 +15,14 @@ from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import build_book, built_page, load_every_image, redirect_stub, small_book
+from conftest import built_page, load_every_image, redirect_stub
 from fontTools.ttLib import TTFont
 from sphinx.errors import ExtensionError
 
 from course_ext.light_pages import (
     FONTAWESOME_JS,
     ICON_RULE,
+    PURGED,
     STYLESHEET,
     WEBFONTS,
     characters_in_stylesheets,
@@ -187,18 +189,16 @@ def test_the_stylesheets_keep_only_rules_the_pages_and_scripts_can_use(site):
     assert ".sd-card" in design  # the landing page's cards
 
 
-def with_whole_stylesheets(tmp_path) -> Path:
-    """A small build with `course_purge_stylesheets: false`: the same stylesheets, uncut."""
-    book = small_book(tmp_path, ["chain_rule"])
-    config = book / "_config.yml"
-    text = config.read_text(encoding="utf-8")
-    line = re.search(r"^( +)course_light_pages: .*$", text, re.M)
-    assert line, "no course_light_pages line in _config.yml to add the setting after"
-    setting = f"{line[1]}course_purge_stylesheets: false\n"
-    config.write_text(text[: line.end() + 1] + setting + text[line.end() + 1 :], encoding="utf-8")
-    result = build_book(book)
-    assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
-    return book / "_build" / "html" / "_static"
+def whole_stylesheets(site: Path) -> dict[str, str]:
+    """The third-party stylesheets as they were before PurgeCSS cut them, by path under
+    _static: the build keeps them in its record, beside the cut ones, which must be the
+    site's own files (so the record is this build's)."""
+    record = json.loads((site.parent / ".doctrees" / PURGED).read_text(encoding="utf-8"))
+    for name, entry in record["css"].items():
+        assert (site / name).read_text(encoding="utf-8") == entry["cut"], name
+    theme = record["css"][STYLESHEET.as_posix()]
+    assert len(theme["whole"]) > 2 * len(theme["cut"]), "the theme's stylesheet was not cut"
+    return {name.removeprefix("_static/"): entry["whole"] for name, entry in record["css"].items()}
 
 
 # What a reader can open or set that no page shows until then, at the width it is seen at:
@@ -230,15 +230,13 @@ def reach(page, state: str) -> None:
 
 
 @pytest.mark.slow
-def test_the_cut_stylesheets_draw_every_page_as_the_whole_ones(
-    browser, base_url, site, html_pages, tmp_path
-):
+def test_the_cut_stylesheets_draw_every_page_as_the_whole_ones(browser, base_url, site, html_pages):
     """Screenshots of every page (375 px, light; the lecture and a lesson at 1280 px, dark;
     the drawer, a menu, a tooltip, the search dialog and a focus ring) with the site's cut
     stylesheets and with the whole ones served in their place: the same pixels (on a whole
     page, the contents sidebar is masked: the scrollspy marks a heading when it gets to it). A shot
     that differs is taken again, twice, so that only a difference that stays counts."""
-    whole = with_whole_stylesheets(tmp_path)
+    whole = whole_stylesheets(site)
     still = "*, *::before, *::after { transition: none !important; animation: none !important; }"
 
     tabs = {}  # one tab per width, theme and set of stylesheets, going from page to page
@@ -247,8 +245,11 @@ def test_the_cut_stylesheets_draw_every_page_as_the_whole_ones(
     def serve_whole(route):
         # Sphinx links its stylesheets with a query (`basic.css?v=...`): not part of the file.
         name = urlsplit(route.request.url).path.split("/_static/", 1)[1]
+        if name not in whole:  # the course's own stylesheets: never cut
+            route.continue_()
+            return
         served_whole.append(name)
-        route.fulfill(path=whole / name, content_type="text/css")
+        route.fulfill(body=whole[name], content_type="text/css")
 
     def shot(path, width, scheme, state, uncut, attempt):
         if (width, scheme, uncut) not in tabs:
