@@ -218,16 +218,17 @@ def build_small_project(
     return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
 
 
-def build_bad_pages(path: Path, pages: list[str]) -> dict:
-    """Build a small project of `pages`, one bad input each (`case0.md`, `case1.md`, ...),
-    with every error listed (--keep-going, as `make book` builds) and return its exit code
-    and log: one build for all the cases of a directive's errors, each test looking for
-    its own page's file and line, instead of a build per case."""
+def build_pages(path: Path, pages: list[str], conf: str = SMALL_PROJECT_CONF) -> dict:
+    """Build a small project of `pages` (`case0.md`, `case1.md`, ...), with every error
+    listed (--keep-going, as `make book` builds), and return its exit code and log: one
+    build for all the cases of a parametrized test (a directive's bad inputs, each test
+    looking for its own page's file and line; or its snapshots, each reading its own
+    `_build/caseN.html`), instead of a build per case."""
     for number, page in enumerate(pages):
         (path / f"case{number}.md").write_text(page, encoding="utf-8")
     names = "".join(f"case{number}\n" for number in range(len(pages)))
     index = f"# Cases\n\n```{{toctree}}\n:hidden:\n{names}```\n"
-    result = build_small_project(path, index, keep_going=True)
+    result = build_small_project(path, index, conf=conf, keep_going=True)
     return {"returncode": result.returncode, "stderr": result.stderr}
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ROOT, SMALL_PROJECT_CONF, build_small_project
+from conftest import ROOT, SMALL_PROJECT_CONF, build_pages, build_small_project
 
 from course_ext.quiz.model import QuizError, parse_quiz
 
@@ -160,16 +160,18 @@ def test_a_page_without_a_quiz_does_not_load_the_quiz_script(tmp_path):
     assert "agq-quiz" not in (tmp_path / "_build" / "index.html").read_text()
 
 
-@pytest.mark.parametrize("case", ["unknown type", "index out of range", "unknown key"])
-def test_a_malformed_quiz_stops_the_build_naming_file_and_line(tmp_path, case):
-    text, line, message = BAD[case]
-    result = build(tmp_path, page_with(text))
-    assert result.returncode != 0
-    # The quiz body starts on line 6 of index.md, so YAML line n is file line n + 5.
-    assert re.search(rf"index\.md:{line + 5}:( ERROR:)? ?malformed quiz", result.stderr), (
-        result.stderr
-    )
-    assert message in result.stderr
+BUILT_BAD = ["unknown type", "index out of range", "unknown key"]
+
+
+@pytest.mark.parametrize("case", BUILT_BAD)
+def test_a_malformed_quiz_stops_the_build_naming_file_and_line(built_once, case):
+    pages = [page_with(BAD[name][0]) for name in BUILT_BAD]
+    _, result = built_once("bad-quizzes", lambda path: build_pages(path, pages))
+    assert result["returncode"] != 0
+    _, line, message = BAD[case]
+    # The quiz body starts on line 6 of its page, so YAML line n is file line n + 5.
+    where = rf"case{BUILT_BAD.index(case)}\.md:{line + 5}:( ERROR:)? ?malformed quiz.*"
+    assert re.search(where + re.escape(message), result["stderr"]), result["stderr"]
 
 
 def test_the_readme_example_is_a_valid_quiz():
@@ -240,27 +242,30 @@ def fragment(html: str, selector: str) -> str:
     return element.prettify()
 
 
-@pytest.mark.parametrize(
-    ("name", "page", "selector"),
-    [
-        ("quiz", "```{quiz}\n" + GOOD + ORDER + "```\n", ".agq-quiz"),
-        (
-            "video",
-            "```{video} Z6H3zakmn6E\n:title: A <b>lecture</b>\n0 Recap\n75 An *example*\n```\n",
-            ".agv-video",
-        ),
-        ("colab", "Open it: {colab}`index`\n", "p:has(a)"),
-        ("stepper", "```{backprop-stepper}\nx = 2.0\nh = x**2 * (3 * x)\n```\n", "figure"),
-    ],
-)
-def test_snapshot_of_each_directives_html(tmp_path, name, page, selector):
+# Each directive on a page of its own, and the element of it to compare.
+SNAPSHOT_PAGES = {
+    "quiz": ("```{quiz}\n" + GOOD + ORDER + "```\n", ".agq-quiz"),
+    "video": (
+        "```{video} Z6H3zakmn6E\n:title: A <b>lecture</b>\n0 Recap\n75 An *example*\n```\n",
+        ".agv-video",
+    ),
+    "colab": ("Open it: {colab}`index`\n", "p:has(a)"),
+    "stepper": ("```{backprop-stepper}\nx = 2.0\nh = x**2 * (3 * x)\n```\n", "figure"),
+}
+
+
+@pytest.mark.parametrize("name", SNAPSHOT_PAGES)
+def test_snapshot_of_each_directives_html(built_once, name):
     """The HTML each directive writes, as sphinx-design snapshots its components: a change to
-    it shows here as a diff to review (and to commit with UPDATE_SNAPSHOTS=1)."""
+    it shows here as a diff to review (and to commit with UPDATE_SNAPSHOTS=1). The four
+    pages are one build, each test reading its own."""
     # The identity the build derives from _config.yml, given directly to a bare project.
     conf = SMALL_PROJECT_CONF + 'course_repository_url = "https://github.com/org/course"\n'
-    result = build_small_project(tmp_path, f"# A page\n\n{page}", conf=conf)
-    assert result.returncode == 0, result.stderr
-    html = fragment((tmp_path / "_build" / "index.html").read_text(encoding="utf-8"), selector)
+    pages = [f"# A page\n\n{page}" for page, _ in SNAPSHOT_PAGES.values()]
+    folder, result = built_once("snapshot-pages", lambda path: build_pages(path, pages, conf))
+    assert result["returncode"] == 0, result["stderr"]
+    page = folder / "_build" / f"case{list(SNAPSHOT_PAGES).index(name)}.html"
+    html = fragment(page.read_text(encoding="utf-8"), SNAPSHOT_PAGES[name][1])
     expected = SNAPSHOT / f"{name}.html"
     if os.environ.get("UPDATE_SNAPSHOTS"):
         expected.write_text(html, encoding="utf-8")

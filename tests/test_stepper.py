@@ -8,7 +8,7 @@ import re
 import pytest
 import torch
 from bs4 import BeautifulSoup
-from conftest import build_bad_pages, build_small_project
+from conftest import build_pages, build_small_project
 
 from course_ext.notebook_export import Site
 from course_ext.stepper import notebook_form, record
@@ -96,7 +96,7 @@ BAD_BODIES = [
 @pytest.mark.parametrize(("body", "line", "message"), BAD_BODIES)
 def test_bad_bodies_stop_the_build_naming_file_and_line(built_once, body, line, message):
     pages = [stepper_page(bad) for bad, _, _ in BAD_BODIES]
-    _, result = built_once("bad-stepper-bodies", lambda path: build_bad_pages(path, pages))
+    _, result = built_once("bad-stepper-bodies", lambda path: build_pages(path, pages))
     assert result["returncode"] != 0
     case = BAD_BODIES.index((body, line, message))
     where = rf"case{case}\.md:{line}: ?(ERROR: )?backprop-stepper: {re.escape(message)}"

@@ -6,7 +6,7 @@ import re
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import build_bad_pages, build_small_project
+from conftest import build_pages, build_small_project
 from playwright.sync_api import expect
 
 from course_ext.video import VideoError, parse_chapters, time_label
@@ -96,7 +96,7 @@ def test_bad_directive_input_stops_the_build_naming_file_and_line(
     built_once, argument, body, line, message
 ):
     pages = [video_page(bad_body, bad_argument) for bad_argument, bad_body, _, _ in BAD_INPUT]
-    _, result = built_once("bad-video-input", lambda path: build_bad_pages(path, pages))
+    _, result = built_once("bad-video-input", lambda path: build_pages(path, pages))
     assert result["returncode"] != 0
     case = BAD_INPUT.index((argument, body, line, message))
     assert re.search(rf"case{case}\.md:{line}:.*{message}", result["stderr"]), result["stderr"]
