@@ -2,9 +2,12 @@
 wrong`, never with an exception a hook did not mean to raise. (Jupyter Book's command line
 then prints its own traceback under the message; that part is not ours to change.)
 
-Each malformed case builds a book of one small chapter (its code prints one line, so the
-kernel is the only cost) with the course's extensions, as `make book` does: one error must
-not hide another. The valid cases are chapters of one book, built once.
+Each malformed case is a small chapter (its code prints one line, so the kernel is the only
+cost), built with the course's extensions, as `make book` builds (--keep-going, every error
+listed). The cases are built in two books, by when they stop a build: before any chapter
+is read (the source checks) or as their chapter is read. Every error of a book is listed,
+so one cannot hide another: each test looks for its own chapter's file, line and message.
+The valid cases are chapters of one book, built once.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ def build(book: Path) -> tuple[int, str]:
     return result.returncode, result.stdout + result.stderr
 
 
-# name: (chapters, None to build correctly, or a pattern the error must match)
+# name: (chapters, the pattern the error must match)
 STOPS = {
     "bytes that are not UTF-8": (
         {"bad.md": LESSON.encode("utf-8").replace(b"Some text", b"Some \xff\xfe text")},
@@ -71,13 +74,31 @@ BUILDS = {
 }
 
 
-@pytest.mark.parametrize(("chapters", "message"), STOPS.values(), ids=list(STOPS))
-def test_a_malformed_chapter_stops_the_build_naming_file_and_line(tmp_path, chapters, message):
-    code, log = build(small_book(tmp_path, [], with_cache=False, files=chapters))
-    assert code != 0, "the build went through"
-    assert re.search(message, log), log[-3000:]
+# The cases the source checks stop before anything reads a chapter (chapter_source.py);
+# the others stop when Sphinx reads their chapter, which the source checks would prevent.
+BEFORE_READING = [
+    "bytes that are not UTF-8",
+    "an empty chapter",
+    "a kernelspec that is a string",
+    "a name with a space",
+]
+
+
+@pytest.mark.parametrize("case", STOPS)
+def test_a_malformed_chapter_stops_the_build_naming_file_and_line(built_once, case):
+    early = case in BEFORE_READING
+    group = [name for name in STOPS if (name in BEFORE_READING) == early]
+
+    def make(folder: Path) -> dict:
+        files = {name: text for other in group for name, text in STOPS[other][0].items()}
+        code, log = build(small_book(folder, [], with_cache=False, files=files))
+        return {"code": code, "log": log}
+
+    _, built = built_once("malformed-" + ("early" if early else "read"), make)
+    assert built["code"] != 0, "the build went through"
+    assert re.search(STOPS[case][1], built["log"]), built["log"][-3000:]
     # Sphinx's words for an exception a hook did not mean to raise (a KeyError, say).
-    assert "threw an exception" not in log, log[-3000:]
+    assert "threw an exception" not in built["log"], built["log"][-3000:]
 
 
 @pytest.fixture(scope="session")
