@@ -107,6 +107,8 @@ def _derive(app: Sphinx, config: Config) -> None:
     config.html_baseurl = site.base_url
     if not config.ogp_site_url:
         config.ogp_site_url = site.base_url
+    if not config.ogp_site_name:  # else a shared link names the site "Project name not set"
+        config.ogp_site_name = config.html_title
     # The 404 page is served for any missing path, so its links must be absolute.
     config.notfound_urls_prefix = site.base_path
 

@@ -11,16 +11,27 @@
   when myst-nb merges exactly; tests/test_course_ext.py has its canary).
 - pydata-sphinx-theme logs "Got invalid theme mode" when the template variable
   `default_mode` is unset; "auto" (follow the reader's system) keeps the console clean.
+- sphinxext-opengraph imports its social-card module, and with it matplotlib's pyplot,
+  whenever it loads, though the cards are off here (`ogp_social_cards` in _config.yml):
+  0.9 s of every build, a quarter of a rebuild that changes nothing. So course_ext loads
+  it (it is not in _config.yml's extensions) with that one module unavailable, and the
+  extension takes its own path for "matplotlib is not installed": the same meta tags, no
+  cards. Checked against OPENGRAPH_CHECKED; tests/test_course_ext.py has its canary.
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import io
+import sys
 
 import myst_nb.core.render
 from sphinx.application import Sphinx
 
 MYST_NB_CHECKED = "1.4.0"
+OPENGRAPH_CHECKED = "0.13.0"
+SOCIAL_CARDS = "sphinxext.opengraph._social_cards"
 _myst_nb_coalesce = myst_nb.core.render.coalesce_streams
 
 
@@ -51,7 +62,22 @@ def _fix_page_context(app: Sphinx, pagename, templatename, context, doctree) -> 
             context[key] = [asset for asset in context[key] if not _is_thebe(asset)]
 
 
+def setup_opengraph(app: Sphinx) -> None:
+    """sphinxext-opengraph, without the import of its social cards (see above)."""
+    if SOCIAL_CARDS in sys.modules or "sphinxext.opengraph" in sys.modules:
+        app.setup_extension("sphinxext.opengraph")  # imported already, in this process
+        return
+    sys.modules[SOCIAL_CARDS] = None  # an import of it raises ImportError
+    try:
+        # What the extension prints on that path ("matplotlib is not installed") is untrue.
+        with contextlib.redirect_stdout(io.StringIO()):
+            app.setup_extension("sphinxext.opengraph")
+    finally:
+        del sys.modules[SOCIAL_CARDS]
+
+
 def setup_stock_fixes(app: Sphinx) -> None:
+    setup_opengraph(app)
     myst_nb.core.render.coalesce_streams = exact_coalesce_streams
     app.add_css_file("agc-site.css")
     app.connect("html-page-context", _fix_page_context, priority=900)

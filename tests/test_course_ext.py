@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 from bs4 import BeautifulSoup
-from conftest import build_small_project
+from conftest import ROOT, SMALL_PROJECT_CONF, build_small_project
 from sphinx.errors import ConfigError
 
 from course_ext.config import pages_url
@@ -148,3 +151,29 @@ def test_a_stack_the_extensions_were_not_written_for_stops_at_once(versions, nam
     check_stack({"jupyter-book": "1.0.4.post1", "sphinx": "7.4.7"})  # what is pinned: fine
     with pytest.raises(ExtensionError, match=f"needs jupyter-book 1.x, sphinx 7.x; found {named}"):
         check_stack(versions)
+
+
+def test_canary_opengraph_loads_without_matplotlib_and_still_writes_its_tags(tmp_path):
+    """stock_fixes loads sphinxext-opengraph with its social-card module unavailable
+    (checked against OPENGRAPH_CHECKED), so that no build imports matplotlib for cards it
+    does not draw. If the extension imports matplotlib some other way, or stops writing
+    its tags on that path, this fails."""
+    page = "# A page\n\nWords that describe the page.\n"
+    conf = SMALL_PROJECT_CONF + 'ogp_site_url = "https://example.org/course/"\n'
+    (tmp_path / "conf.py").write_text(conf, encoding="utf-8")
+    (tmp_path / "index.md").write_text(page, encoding="utf-8")
+    out = tmp_path / "_build"
+    script = (
+        "import sys\nfrom sphinx.cmd.build import build_main\n"
+        f"code = build_main(['-W', '-q', '-b', 'html', {str(tmp_path)!r}, {str(out)!r}])\n"
+        "print('matplotlib imported:', 'matplotlib' in sys.modules, 'exit code:', code)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert "matplotlib imported: False exit code: 0" in result.stdout, result.stdout + result.stderr
+    assert "matplotlib is not installed" not in result.stdout
+    soup = BeautifulSoup((out / "index.html").read_text(encoding="utf-8"), "html.parser")
+    tags = {m["property"]: m["content"] for m in soup.select("meta[property^='og:']")}
+    assert tags["og:url"] == "https://example.org/course/index.html", tags
+    assert tags["og:description"] == "Words that describe the page.", tags

@@ -6,8 +6,9 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 from bs4 import BeautifulSoup
-from conftest import built_page
+from conftest import ROOT, built_page
 
 from course_ext.chapter_source import read_chapter
 
@@ -101,6 +102,9 @@ def test_site_basics(site):
     assert "book/why_autodiff.html" in sitemap
     soup = built_page(site, "book/why_autodiff.html")
     assert soup.find("meta", property="og:title"), "no OpenGraph title"
+    # A shared link names the course (the book's title), not Sphinx's "Project name not set".
+    title = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["title"]
+    assert soup.find("meta", property="og:site_name")["content"] == title
     assert soup.find("link", rel="icon"), "no favicon"
     assert soup.select_one(".navbar-brand img, .logo__image"), "no logo"
     footer = soup.select_one(".extra_footer").get_text(" ", strip=True)
