@@ -158,6 +158,8 @@ def test_canary_opengraph_loads_without_matplotlib_and_still_writes_its_tags(tmp
     (checked against OPENGRAPH_CHECKED), so that no build imports matplotlib for cards it
     does not draw. If the extension imports matplotlib some other way, or stops writing
     its tags on that path, this fails."""
+    from course_ext.stock_fixes import OPENGRAPH_CHECKED
+
     page = "# A page\n\nWords that describe the page.\n"
     conf = SMALL_PROJECT_CONF + 'ogp_site_url = "https://example.org/course/"\n'
     (tmp_path / "conf.py").write_text(conf, encoding="utf-8")
@@ -171,7 +173,10 @@ def test_canary_opengraph_loads_without_matplotlib_and_still_writes_its_tags(tmp
     result = subprocess.run(
         [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=False
     )
-    assert "matplotlib imported: False exit code: 0" in result.stdout, result.stdout + result.stderr
+    checked = f"the patch was checked against sphinxext-opengraph {OPENGRAPH_CHECKED}"
+    assert "matplotlib imported: False exit code: 0" in result.stdout, (
+        f"{checked}\n{result.stdout}{result.stderr}"
+    )
     assert "matplotlib is not installed" not in result.stdout
     soup = BeautifulSoup((out / "index.html").read_text(encoding="utf-8"), "html.parser")
     tags = {m["property"]: m["content"] for m in soup.select("meta[property^='og:']")}
