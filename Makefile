@@ -5,6 +5,7 @@
 #   make lint    the pre-commit hooks on every file
 #   make new-chapter NAME="..."   a new chapter from the template, added to _toc.yml
 #   make bench   time cold and incremental builds, weigh the pages, run Lighthouse
+#   make cpu-matrix   every chapter under every emulated CPU set-up, against its page
 #   make clean   remove the build output and the execution cache
 
 SHELL := bash
@@ -17,7 +18,7 @@ PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 JB_FLAGS := -W -n --keep-going
 SERVE_PORT ?= 8000
 
-.PHONY: book test test-fast bench serve clean lock lint hooks new-chapter
+.PHONY: book test test-fast bench serve clean lock lint hooks new-chapter cpu-matrix
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +59,12 @@ bench: $(VENV)/.dev-deps
 	$(MAKE) bench/node_modules/.installed
 	$(MAKE) book
 	$(BIN)/python -m bench.bench $(BENCH_ARGS)
+
+# Every chapter under every CPU set-up of course_ext/machines.py: which checks would fail,
+# which printed outputs would differ from the built page. CHAPTERS="a b" runs some.
+cpu-matrix: $(VENV)/.dev-deps
+	$(MAKE) book
+	$(BIN)/python -m tools.cpu_matrix $(if $(CHAPTERS),--chapters $(CHAPTERS))
 
 bench/node_modules/.installed: bench/package.json bench/package-lock.json
 	npm ci --prefix bench --no-audit --no-fund --silent

@@ -54,6 +54,7 @@ def read_chapter(path: Path) -> nbformat.NotebookNode:
         except (OSError, UnicodeDecodeError) as error:
             raise LoadError(f":load: cannot read {file}: {error}", line) from None
         del cell.metadata["load"]
+        cell.metadata["loaded_from"] = file.name  # the export folds each file under a title
     return notebook
 
 

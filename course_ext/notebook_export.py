@@ -11,7 +11,10 @@ standard ones are here:
 - {doc}`name` becomes a link to that page of the deployed site;
 - relative images become absolute URLs of the deployed site;
 - a cell tagged `raises-exception` is wrapped so that it prints its error instead of
-  stopping "Run all" (the error is what the lesson shows).
+  stopping "Run all" (the error is what the lesson shows);
+- a hidden check (tagged `remove-cell`) runs inside `page.check()` of
+  book/checks/page_numbers.py, which prints whether the numbers match the page and never
+  stops "Run all": the build runs the same checks strictly.
 
 The directives are found by the one fence scanner (myst_blocks.py). It prepends a link
 back to the page, and a setup cell with the figure style of book/matplotlibrc and
@@ -45,6 +48,9 @@ FOLDED_TITLES = {
     "hide-input": "Helper code of this lesson (double-click to see it)",
     "remove-cell": "A check that the numbers of the lesson are right",
 }
+# The helper those checks use: folded under its own title, and not run as a check.
+CHECKS_HELPER = "page_numbers.py"
+CHECKS_HELPER_TITLE = "How this notebook checks its numbers against the page's"
 ROLE = re.compile(r"\{(?P<name>[\w-]+)\}`(?P<target>[^`]+)`")
 
 
@@ -164,6 +170,11 @@ def _wrap_raising_cell(source: str) -> str:
     )
 
 
+def _wrap_check_cell(source: str) -> str:
+    """A hidden check speaks to the learner and carries on (book/checks/page_numbers.py)."""
+    return "with page.check():\n" + textwrap.indent(source, "    ")
+
+
 def style_cell(matplotlibrc: Path) -> str:
     """The shared figure style, as code (a notebook has no book/matplotlibrc beside it)."""
     settings = {}
@@ -206,9 +217,14 @@ def export_chapter(
         source = cell.source
         tags = cell.metadata.get("tags", [])
         imports |= set(re.findall(r"^\s*(?:from|import)\s+(\w+)", source, re.M))
+        helper = cell.metadata.get("loaded_from") == CHECKS_HELPER
         if "raises-exception" in tags:
             source = _wrap_raising_cell(source)
+        elif "remove-cell" in tags and not helper:
+            source = _wrap_check_cell(source)
         folded = [FOLDED_TITLES[tag] for tag in tags if tag in FOLDED_TITLES]
+        if helper:
+            folded = [CHECKS_HELPER_TITLE]
         if folded:  # Colab folds a cell whose first line is a form title
             cells.append(
                 nbformat.v4.new_code_cell(

@@ -36,6 +36,8 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging as sphinx_logging
 
+from .machines import build_environment, setups
+
 logger = sphinx_logging.getLogger(__name__)
 
 
@@ -122,18 +124,25 @@ def share_cores(processes: int) -> None:
     os.environ.setdefault("OMP_NUM_THREADS", str(threads))
 
 
-def kernel_profile_in(folder: Path) -> None:
-    """The IPython profile of every kernel the build starts from now on (in `folder`):
+def prepare_kernels(folder: Path) -> None:
+    """What every kernel the build starts from now on gets (its IPython profile in `folder`,
+    and this process's environment, which kernels inherit):
 
+    - the build's CPU set-up (machines.py): the published digits do not depend on the CPU
+      of the machine that builds the book;
+    - strict checks (COURSE_CHECKS=strict, book/checks/page_numbers.py): a number that does
+      not match its page, or that another machine could print otherwise, stops the build;
     - log errors only: ipykernel 7 warns, once per kernel, that its local TCP connection
       is not encrypted, which buries the build's own lines;
     - figures as SVG, with no date in them: text stays text (sharp at any zoom, and the
       same bytes in every build). The figure style itself is book/matplotlibrc.
 
-    This is the one place of the figure setup; no chapter repeats it (a Colab notebook
-    shows PNG figures, which is what Colab is good at). Cell outputs are otherwise not
-    affected. tools/run_chapter.py uses it too.
+    This is the one place of the kernels' set-up; no chapter repeats it (a Colab notebook
+    shows PNG figures, which is what Colab is good at, and checks that speak instead of
+    stopping). tools/run_chapter.py uses it too.
     """
+    build_environment()
+    os.environ["COURSE_CHECKS"] = "strict"
     profile = folder / ".ipython" / "profile_default"
     profile.mkdir(parents=True, exist_ok=True)
     config = {
@@ -147,10 +156,12 @@ def kernel_profile_in(folder: Path) -> None:
     os.environ["IPYTHONDIR"] = str(profile.parent)
 
 
-def kernel_profile(app: Sphinx) -> None:
-    kernel_profile_in(Path(app.outdir).parent)
+def kernel_setup(app: Sphinx) -> None:
+    prepare_kernels(Path(app.outdir).parent)
+    switches = " ".join(f"{name}={value}" for name, value in setups()["build"].items())
+    logger.info(f"chapters run under the build's CPU set-up (machines.py): {switches}")
 
 
 def setup_parallel_execution(app: Sphinx) -> None:
-    app.connect("builder-inited", kernel_profile)
+    app.connect("builder-inited", kernel_setup)
     app.connect("env-before-read-docs", execute_in_parallel)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import copy
 import re
+import shutil
 from pathlib import Path
 
-import nbclient
 import nbformat
 import pytest
 import yaml
@@ -14,8 +15,10 @@ from test_lessons import EXPECTED_OUTPUTS
 
 import course_ext  # noqa: F401  (its directives register their notebook forms)
 from course_ext.chapter_source import LoadError, read_chapter
+from course_ext.machines import TEST_SETUP, environment
 from course_ext.notebook_export import ExportError, Site, convert_markdown, export_chapter
 from course_ext.quiz.notebook import quiz_markdown
+from tools.notebook_run import Run, execute, missing_from, page_outputs, printed
 
 # The unit tests of the conversion use a made-up site; the build tests read the real one.
 SITE = Site(
@@ -102,7 +105,38 @@ def test_a_loaded_helper_file_is_inlined_and_folded(tmp_path):
     assert helper.metadata["cellView"] == "form" and "load" not in helper.metadata
     elsewhere = tmp_path / "colab"  # no checks/ folder here: the code is in the notebook
     elsewhere.mkdir()
-    assert run(notebook, elsewhere).strip() == "True"
+    result = run(notebook, elsewhere)
+    assert not result.error and printed(result.notebook) == ["True"]
+
+
+def test_a_hidden_check_speaks_in_the_notebook_and_never_raises(tmp_path):
+    """The export runs each hidden check inside page.check() (book/checks/page_numbers.py,
+    folded under its own title, not run as a check): matching numbers say so, a number a
+    learner changed is named, and neither stops the notebook."""
+    (tmp_path / "checks").mkdir()
+    shutil.copy(ROOT / "book/checks/page_numbers.py", tmp_path / "checks")
+    chapter = tmp_path / "lesson.md"
+    chapter.write_text(
+        CHAPTER_HEADER + "# A lesson\n\n```{code-cell} ipython3\n:load: checks/page_numbers.py\n"
+        ":tags: [remove-cell]\n```\n\n```{code-cell} ipython3\nx = 3.0\nprint(x * x)\n```\n\n"
+        "```{code-cell} ipython3\n:tags: [remove-cell]\npage.exact(x * x, 9.0)\n"
+        'page.printed(x / 7, "0.4286")\n```\n'
+    )
+    notebook = export_chapter(chapter, SITE)
+    helper, check = notebook.cells[2], notebook.cells[-1]
+    assert helper.source.startswith("#@title How this notebook checks its numbers")
+    assert "\nwith page.check():\n" not in helper.source
+    assert check.source.startswith("#@title A check that the numbers of the lesson are right")
+    assert "\nwith page.check():\n    page.exact(x * x, 9.0)\n" in check.source
+    (tmp_path / "colab").mkdir()
+    result = run(copy.deepcopy(notebook), tmp_path / "colab")
+    assert not result.error and result.checks == ["✓ the numbers match the page (2 checks)"]
+    notebook.cells[3].source = "x = 4.0\nprint(x * x)"  # a learner's edit
+    result = run(notebook, tmp_path / "colab")
+    assert not result.error
+    [report] = result.differences
+    assert report.startswith("✗ 2 of 2 numbers differ from the page:")
+    assert "page.exact(x * x, 9.0): 16.0, the page says 9.0" in report
 
 
 @pytest.mark.parametrize(
@@ -169,57 +203,67 @@ def test_notebook_is_valid_and_links_back_to_its_page(site, chapter):
             )
 
 
-def run(notebook: nbformat.NotebookNode, folder: Path) -> str:
-    """Execute in a fresh kernel in `folder`; return every text output."""
-    guard = nbformat.v4.new_code_cell(
-        "import importlib.util\n"
-        "assert all(importlib.util.find_spec(m) is None for m in ('course_ext', 'conftest')), "
-        "'a project module is importable'"
-    )
-    notebook.cells.insert(0, guard)
-    nbclient.NotebookClient(
-        notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(folder)}}
-    ).execute()
-    texts = []
-    for cell in notebook.cells:
-        for output in cell.get("outputs", []):
-            texts.append(output.get("text", "") or output.get("data", {}).get("text/plain", ""))
-    return "\n".join(texts)
+GUARD = nbformat.v4.new_code_cell(
+    "import importlib.util\n"
+    "assert all(importlib.util.find_spec(m) is None for m in ('course_ext', 'conftest')), "
+    "'a project module is importable'"
+)
 
 
-ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
-
-
-def printed_on_the_page(site: Path, chapter: str) -> list[str]:
-    """What the page shows each cell printing, as the build's own run of it left it."""
-    soup = built_page(site, f"book/{chapter}.html")
-    return [output.get_text().strip() for output in soup.select(".cell_output .output.stream")]
-
-
-def printed_in_the_notebook(notebook: nbformat.NotebookNode) -> str:
-    streams = [o.text for c in notebook.cells for o in c.get("outputs", []) if "text" in o]
-    return ANSI_ESCAPE.sub("", "".join(streams))  # a cell may print in several parts
+def run(notebook: nbformat.NotebookNode, folder: Path, setup: str = TEST_SETUP) -> Run:
+    """Execute in a fresh kernel in `folder`, as a learner would (no strict checks), under
+    a CPU set-up of course_ext/machines.py; first, a cell that fails if anything of this
+    repository is importable."""
+    notebook.cells.insert(0, copy.deepcopy(GUARD))
+    env = environment(setup)
+    env.pop("COURSE_CHECKS", None)
+    return execute(notebook, folder, env, timeout=120)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("chapter", LESSONS)
-def test_notebook_runs_top_to_bottom_alone(site, tmp_path, chapter):
+def test_notebook_runs_top_to_bottom_alone_on_another_machine(site, tmp_path, chapter):
     """Like Colab: a fresh kernel, a folder outside the repository, nothing of ours importable.
 
-    And deterministic: this second, independent run prints what the build's run printed
-    on the page, every output in the same order (the seeds are fixed in the chapters)."""
-    notebook = notebook_of(site, chapter)
-    text = run(notebook, tmp_path)
+    And as on another machine: the kernel runs under another CPU set-up than the build's
+    (machines.TEST_SETUP: other SIMD kernels in PyTorch, NumPy, MKL, oneDNN, OpenBLAS and
+    XLA), yet every hidden check finds the page's numbers, and the notebook prints what
+    the page shows, every output in the same order (the seeds are fixed in the chapters)."""
+    result = run(notebook_of(site, chapter), tmp_path)
+    assert not result.error, f"{chapter}: {result.error}"
+    assert result.checks and not result.differences, (chapter, result.differences)
+    text = "\n".join(printed(result.notebook))
     missing = [s for s in EXPECTED_OUTPUTS.get(chapter, []) if s not in text]
     assert not missing, f"{chapter}: the notebook's outputs lack {missing}"
-    printed, position, differ = printed_in_the_notebook(notebook), 0, []
-    for shown in printed_on_the_page(site, chapter):
-        found = printed.find(shown, position)
-        if found < 0:
-            differ.append(shown)
-        else:
-            position = found + len(shown)
-    assert not differ, f"{chapter}: the page shows outputs a second run does not print: {differ}"
+    differ = missing_from(page_outputs(site, chapter), printed(result.notebook))
+    assert not differ, f"{chapter}: the page shows outputs this run does not print: {differ}"
+
+
+# A learner changes a number in a lesson's code, as the landing page suggests.
+EDITS = {
+    "chain_rule": (
+        "x = torch.tensor(2.0, requires_grad=True)",
+        "x = torch.tensor(2.5, requires_grad=True)",
+    ),
+    "gradient_descent": ("lr = 0.1", "lr = 0.15"),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("chapter", sorted(EDITS))
+def test_a_changed_number_makes_the_checks_speak_not_raise(site, tmp_path, chapter):
+    notebook = notebook_of(site, chapter)
+    before, after = EDITS[chapter]
+    edited = [cell for cell in notebook.cells if before in cell.source]
+    assert edited, f"{chapter}: no cell holds {before!r}"
+    edited[0].source = edited[0].source.replace(before, after, 1)
+    result = run(notebook, tmp_path)
+    assert not result.error, f"{chapter}: a cell raised after the edit: {result.error}"
+    assert result.differences, f"{chapter}: no check noticed the change"
+    for report in result.differences:
+        assert report.startswith(("✗", "?")), report
+        if report.startswith("✗"):
+            assert "differ from the page" in report and "a number you changed" in report
 
 
 def test_deploy_publishes_the_notebooks_to_the_branch_colab_opens():

@@ -130,20 +130,27 @@ def cache_steps(workflow: str, job: str) -> list[dict]:
     return [s for s in steps if s.get("uses", "").startswith("actions/cache")]
 
 
-def test_ci_caches_execution_keyed_on_requirements_then_chapters():
+def test_ci_caches_execution_keyed_on_the_machine_and_requirements_then_chapters():
     [cache] = cache_steps("ci.yml", "test")
     assert cache["with"]["path"] == "_build/.jupyter_cache"
     key, fallback = cache["with"]["key"], cache["with"]["restore-keys"]
-    requirements = "hashFiles('requirements.txt', 'constraints.txt')"
+    requirements = "hashFiles('requirements.txt', 'constraints.txt', 'course_ext/machines.py')"
+    # jupyter-cache hashes only the code: what else the outputs depend on is in the key.
+    for part in ("runner.os", "runner.arch", "steps.python.outputs.python-version"):
+        assert f"${{{{ {part} }}}}" in key, part
     assert requirements in key and "hashFiles('book/**')" in key
     # A fallback that ignored the requirements would reuse outputs of another torch.
     assert fallback.strip() == key.split("${{ hashFiles('book/**') }}")[0]
-    assert requirements in fallback
+    assert requirements in fallback and "runner.arch" in fallback
+    steps = load("ci.yml")["jobs"]["test"]["steps"]
+    assert any(s.get("id") == "python" and "setup-python" in s["uses"] for s in steps)
 
 
 def test_main_saves_the_execution_cache_pull_requests_restore():
     [save] = cache_steps("deploy.yml", "build")
     assert save["uses"].startswith("actions/cache/save@")
+    build = load("deploy.yml")["jobs"]["build"]["steps"]
+    assert any(s.get("id") == "python" and "setup-python" in s["uses"] for s in build)
     [restore] = cache_steps("ci.yml", "test")
     assert save["with"] == {"path": restore["with"]["path"], "key": restore["with"]["key"]}
     steps = load("deploy.yml")["jobs"]["build"]["steps"]

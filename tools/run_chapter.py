@@ -18,14 +18,14 @@ import nbclient
 from nbclient.exceptions import CellExecutionError
 
 from course_ext.chapter_source import LoadError, read_chapter
-from course_ext.parallel_execution import kernel_profile_in
+from course_ext.parallel_execution import prepare_kernels
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def execute(path: Path, timeout: int = 60):
     """Run one chapter with its own folder as working directory; return (notebook, seconds)."""
-    kernel_profile_in(ROOT / "_build")  # as the build's kernels: SVG figures, quiet
+    prepare_kernels(ROOT / "_build")  # as the build's: its CPU set-up, strict checks
     notebook = read_chapter(path)
     client = nbclient.NotebookClient(
         notebook,

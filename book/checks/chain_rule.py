@@ -1,6 +1,4 @@
 # The check of exercise 1: it compares your pair with autograd and says which factor to look at.
-import math
-
 import torch
 
 
@@ -22,7 +20,7 @@ def check_neuron_grads(answer):
         ("dl/db", answer[1], b.grad.item()),
     ):
         try:
-            ok = math.isclose(float(given), true, abs_tol=1e-6)
+            ok = abs(float(given) - true) <= 1e-6
         except (TypeError, ValueError):
             print(f"{name}: {given!r} is not a number.")
             return

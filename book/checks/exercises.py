@@ -1,7 +1,7 @@
 """The checks of the exercises page: each compares an answer with the right one and, when it
 is off, prints what to look at."""
 
-import math
+from math import isclose, isfinite
 
 import torch
 
@@ -37,15 +37,15 @@ def check_partial_derivatives(f_value, df_dx, df_dy):
         print(f"{', '.join(bad_type)} should be a single number (a float or a 1-element tensor).")
         return
     f_num, dx_num, dy_num = numbers.values()
-    if math.isclose(dx_num, 13.0) and math.isclose(dy_num, 6.0):
+    if isclose(dx_num, 13.0) and isclose(dy_num, 6.0):
         print("df_dx and df_dy are swapped: df_dx is x.grad and df_dy is y.grad.")
         return
     problems = []
-    if not math.isclose(f_num, 16.0):
+    if not isclose(f_num, 16.0):
         problems.append(f"f_value = {f_num:g} is off: evaluate 2x^2 + xy + 3y^2 at x = 1, y = 2.")
-    if not math.isclose(dx_num, 6.0):
+    if not isclose(dx_num, 6.0):
         problems.append(f"df_dx = {dx_num:g} is off: the term xy contributes y to df/dx.")
-    if not math.isclose(dy_num, 13.0):
+    if not isclose(dy_num, 13.0):
         problems.append(f"df_dy = {dy_num:g} is off: the term 3y^2 contributes 6y to df/dy.")
     if problems:
         print("\n".join(problems))
@@ -73,24 +73,24 @@ def check_accumulation(grad_after_square, grad_after_cube, grad_after_reset):
         )
         return
     hints = []
-    if not math.isclose(first, 6.0):
+    if not isclose(first, 6.0):
         hints.append(f"grad_after_square = {first:g}: the derivative of x^2 at x = 3 is 2x.")
-    if math.isclose(second, 27.0):
+    if isclose(second, 27.0):
         hints.append(
             "grad_after_cube = 27 is the cube's gradient alone: you reset x.grad too early. "
             "Do not reset between the first two backward calls."
         )
-    elif not math.isclose(second, 33.0):
+    elif not isclose(second, 33.0):
         hints.append(
             f"grad_after_cube = {second:g}: without a reset, the gradient of x^3 (3x^2) is "
             "added to what x.grad already holds."
         )
-    if math.isclose(third, 60.0):
+    if isclose(third, 60.0):
         hints.append(
             "grad_after_reset = 60: the reset did not happen. Use x.grad.zero_() or "
             "x.grad = None before the last backward call."
         )
-    elif not math.isclose(third, 27.0):
+    elif not isclose(third, 27.0):
         hints.append(f"grad_after_reset = {third:g}: after a reset, x.grad holds only 3x^2.")
     if hints:
         print("\n".join(hints))
@@ -177,7 +177,7 @@ def check_linear_regression(w_fit, b_fit, losses, x_data, y_data):
         print(f"losses has {len(losses)} entries; 200 steps give 200 losses.")
     elif w_num == 0.0 and b_num == 0.0:
         print("w and b never moved: update them under torch.no_grad(), e.g. w -= lr * w.grad.")
-    elif not all(math.isfinite(value) for value in losses) or losses[-1] > losses[0]:
+    elif not all(isfinite(value) for value in losses) or losses[-1] > losses[0]:
         print(
             "The loss grows: check the sign of the update (subtract the gradient), the "
             "learning rate (0.01) and that the loss is a mean, not a sum."

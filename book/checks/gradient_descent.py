@@ -1,5 +1,5 @@
 # Helpers of the gradient-descent lesson: its three figures and the checks of its exercise.
-import math
+from math import isclose
 
 import matplotlib.pyplot as plt
 import torch
@@ -73,7 +73,7 @@ def check_x30(answer):
     if value is None:
         return
     expected = -1 + 3 * 0.6**30  # the factor is 1 - 4 * 0.1 = 0.6
-    if math.isclose(value, expected, rel_tol=0, abs_tol=1e-7):
+    if isclose(value, expected, rel_tol=0, abs_tol=1e-7):
         print(f"Correct: x_30 = {value:.8f}.")
     elif abs(value - expected) < 1e-3:
         print("Close, but not exact: did you run exactly 30 steps (not 29 or 31)?")
@@ -93,9 +93,9 @@ def check_threshold(answer):
     value = _number(answer, hint)
     if value is None:
         return
-    if math.isclose(value, 0.5, abs_tol=1e-12):
+    if isclose(value, 0.5, abs_tol=1e-12):
         print("Correct: the factor is 1 - 4 lr, and |1 - 4 lr| < 1 means 0 < lr < 0.5.")
-    elif math.isclose(value, 1.0, abs_tol=1e-12):
+    elif isclose(value, 1.0, abs_tol=1e-12):
         print("That is the threshold for f, whose curvature is 2; g curves twice as sharply.")
     else:
         print(f"Not yet: {value} is not the threshold. What is g'(x), and so the factor?")
