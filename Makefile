@@ -6,6 +6,7 @@
 #   make new-chapter NAME="..."   a new chapter from the template, added to _toc.yml
 #   make bench   time cold and incremental builds, weigh the pages, run Lighthouse
 #   make cpu-matrix   every chapter under every emulated CPU set-up, against its page
+#   make colab-check  every exported notebook in a venv of Colab's versions (several GB)
 #   make clean   remove the build output and the execution cache
 
 SHELL := bash
@@ -18,7 +19,7 @@ PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 JB_FLAGS := -W -n --keep-going
 SERVE_PORT ?= 8000
 
-.PHONY: book test test-fast bench serve clean lock lint hooks new-chapter cpu-matrix
+.PHONY: book test test-fast bench serve clean lock lint hooks new-chapter cpu-matrix colab-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +66,25 @@ bench: $(VENV)/.dev-deps
 cpu-matrix: $(VENV)/.dev-deps
 	$(MAKE) book
 	$(BIN)/python -m tools.cpu_matrix $(if $(CHAPTERS),--chapters $(CHAPTERS))
+
+# Colab's versions (tools/colab/constraints.txt, read from googlecolab/backend-info by
+# tools/colab_versions.py) in a venv of Colab's Python, and every exported notebook run in
+# it. Not part of `make test`: torch from PyPI is a CUDA build of several GB.
+COLAB_PYTHON ?= $(shell for p in python3.13 $$HOME/.pyenv/versions/3.13*/bin/python3.13; do \
+  $$p -c "" 2>/dev/null && { echo $$p; break; }; done)
+COLAB_VENV := .venv-colab
+
+$(COLAB_VENV)/.installed: tools/colab/requirements.txt tools/colab/constraints.txt
+	@test -n "$(COLAB_PYTHON)" || { echo "make colab-check needs Python 3.13, Colab's: install it, or set COLAB_PYTHON"; exit 2; }
+	$(COLAB_PYTHON) -m venv $(COLAB_VENV)
+	$(COLAB_VENV)/bin/python -m pip install --quiet --disable-pip-version-check \
+	  -r tools/colab/requirements.txt -c tools/colab/constraints.txt
+	touch $@
+
+colab-check: $(VENV)/.book-deps
+	$(MAKE) book
+	$(MAKE) $(COLAB_VENV)/.installed
+	$(COLAB_VENV)/bin/python -m tools.colab_check --site _build/html --record
 
 bench/node_modules/.installed: bench/package.json bench/package-lock.json
 	npm ci --prefix bench --no-audit --no-fund --silent

@@ -11,10 +11,14 @@ launch button from the theme at all.
 The button is found in the theme's `header_buttons` context (checked against
 sphinx-book-theme 1.3.0); a theme that no longer offers it stops the build, and
 tests/test_notebooks.py checks every lesson's one Colab link.
+
+The landing page says which Colab runtime the notebooks were last run on, from what
+`make colab-check` recorded (tools/colab/): the substitution {{ colab_tested }}.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import nbformat
@@ -97,7 +101,38 @@ register_role_form(
 )
 
 
+def colab_tested(root: Path) -> str:
+    """A sentence: the Colab runtime the notebooks last ran on, and when, as
+    tools/colab_versions.py and tools/colab_check.py --record left them in tools/colab/."""
+    folder = root / "tools" / "colab"
+    try:
+        pins = (folder / "constraints.txt").read_text(encoding="utf-8")
+        tested = (folder / "tested.txt").read_text(encoding="utf-8").split(":", 1)[0].strip()
+    except OSError:
+        return "No run of the notebooks under Colab's versions is recorded yet."
+    python = re.search(r"Colab runs Python (\d+\.\d+)", pins)
+    # The day Colab listed them: its commit's, or else the day they were read.
+    listed = re.search(r"at commit \w+ of ([\d-]+)", pins) or re.search(r"Read on ([\d-]+)", pins)
+    version = {n: re.search(rf"^{n}==([^\s]+)", pins, re.M) for n in ("torch", "numpy")}
+    if not (python and listed and all(version.values())):
+        return "No run of the notebooks under Colab's versions is recorded yet."
+    return (
+        f"The notebooks were last run, top to bottom, with Colab's own versions (Python "
+        f"{python[1]}, torch {version['torch'][1]}, NumPy {version['numpy'][1]}, as Colab "
+        f"listed them on {listed[1]}) on {tested}, and every hidden check found the page's "
+        "numbers."
+    )
+
+
+def _substitution(app: Sphinx, config) -> None:
+    config.myst_substitutions = {
+        **config.myst_substitutions,
+        "colab_tested": colab_tested(Path(app.srcdir)),
+    }
+
+
 def setup_colab(app: Sphinx) -> None:
     app.add_role("colab", ColabRole())
+    app.connect("config-inited", _substitution)
     # After sphinx-book-theme (priority 501) has built its buttons and copied its notebook.
     app.connect("html-page-context", _export, priority=502)

@@ -29,7 +29,7 @@ def load(name: str) -> dict:
 
 
 def test_there_are_workflows():
-    assert {p.name for p in WORKFLOWS} >= {"ci.yml", "deploy.yml", "links.yml"}
+    assert {p.name for p in WORKFLOWS} >= {"ci.yml", "deploy.yml", "links.yml", "colab.yml"}
 
 
 def test_external_links_are_checked_weekly_and_reported_as_an_issue():
@@ -39,6 +39,35 @@ def test_external_links_are_checked_weekly_and_reported_as_an_issue():
     steps = data["jobs"]["linkcheck"]["steps"]
     assert any("--builder linkcheck" in s.get("run", "") for s in steps)
     assert any("gh issue create" in s.get("run", "") for s in steps)
+
+
+def test_notebooks_are_run_weekly_under_colab_and_failures_kept_in_one_issue():
+    data = load("colab.yml")
+    assert data.get("on", data.get(True))["schedule"][0]["cron"].endswith("* * 1")
+    jobs = data["jobs"]
+    for name in ("colab-versions", "colab-image"):
+        runs = [step.get("run", "") for step in jobs[name]["steps"]]
+        checked_out = [s["with"] for s in jobs[name]["steps"] if "checkout" in s.get("uses", "")]
+        # The notebooks as published, from the branch the Colab buttons open.
+        assert {"ref": "notebooks", "path": "notebooks", "persist-credentials": False} in (
+            checked_out
+        )
+        assert any("tools.colab_check --notebooks notebooks/book" in run for run in runs)
+    # Colab's versions are read on the day, before the Python they name is set up, and
+    # torch comes from PyTorch's CPU index, as Colab's does.
+    steps = jobs["colab-versions"]["steps"]
+    reads = next(i for i, s in enumerate(steps) if "tools.colab_versions" in s.get("run", ""))
+    setup = next(i for i, s in enumerate(steps) if "setup-python" in s.get("uses", ""))
+    assert reads < setup and "steps.colab.outputs.python" in steps[setup]["with"]["python-version"]
+    assert "download.pytorch.org/whl/cpu" in jobs["colab-versions"]["env"]["PIP_EXTRA_INDEX_URL"]
+    assert "cpu-runtime" in jobs["colab-image"]["container"]
+    # One tracking issue: found by its title, commented on or closed, created only if none.
+    report = jobs["report"]
+    assert report["needs"] == ["colab-versions", "colab-image"] and report["if"] == "always()"
+    script = report["steps"][0]["run"]
+    for command in ("gh issue list", "gh issue comment", "gh issue close", "gh issue create"):
+        assert command in script
+    assert script.index("gh issue list") < script.index("gh issue create")
 
 
 def test_actionlint_finds_nothing():
@@ -88,6 +117,7 @@ def test_least_privilege(workflow):
         ("deploy.yml", "deploy"): {"pages", "id-token"},
         ("deploy.yml", "notebooks"): {"contents"},
         ("links.yml", "linkcheck"): {"issues"},
+        ("colab.yml", "report"): {"issues"},
     }
     for name, job in data["jobs"].items():
         writes = {k for k, v in job.get("permissions", {}).items() if v not in ("read", "none")}
