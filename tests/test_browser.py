@@ -182,8 +182,9 @@ CUT_OFF = """() => {
   for (const element of main.querySelectorAll('*')) {
     const box = element.getBoundingClientRect();
     if (box.width === 0 || box.right <= edge) continue;
-    // Off-screen by design: KaTeX's MathML for screen readers, the closed contents drawer.
-    if (element.closest('.katex-mathml, .bd-sidebar-secondary')) continue;
+    // Off-screen by design: KaTeX's MathML for screen readers, the closed contents drawer,
+    // and the line of a root sign, a 400em-wide SVG that KaTeX clips to the radicand.
+    if (element.closest('.katex-mathml, .bd-sidebar-secondary, .katex .hide-tail')) continue;
     let scrolls = false;
     for (let up = element.parentElement; up && up !== main; up = up.parentElement) {
       const inside = up.getBoundingClientRect().right <= edge;

@@ -54,7 +54,7 @@ def main() -> int:
             run = execute(nbformat.read(path, as_version=4), Path(folder), env)
         good = len(run.checks) - len(run.differences)
         mark = "✗" if run.error or run.differences else "✓"
-        line = f"{mark} {path.stem:20} {run.seconds:5.1f} s"
+        line = f"{mark} {path.stem:22} {run.seconds:5.1f} s"
         line += f"  check cells: {good} of {len(run.checks)} find the page's numbers"
         if args.site:
             differ = missing_from(page_outputs(args.site, path.stem), printed(run.notebook))
