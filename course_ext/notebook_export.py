@@ -3,8 +3,9 @@
 Colab cannot open MyST markdown, and MyST directives show as raw text in a notebook,
 so the export rewrites what only Sphinx understands. Each directive and role has a
 notebook form in a registry (`register_notebook_form`, `register_role_form`): the course's
-own directives register theirs beside their HTML (quiz/, video.py, colab.py); the
-standard ones are here:
+own directives register theirs beside their HTML (quiz/, video.py, colab.py). A form gives
+markdown lines, and may put code cells among them (`CodeCell`: a quiz's answer cells),
+with code they need once per notebook (`register_helper`). The standard ones are here:
 
 - admonitions (```{note}, ```{admonition} Title) become block quotes with a bold title;
 - :::{dropdown} becomes <details> (which Colab renders);
@@ -75,15 +76,33 @@ class Site:
         return target if "/" in target else f"{self.docname.rsplit('/', 1)[0]}/{target}"
 
 
-DirectiveForm = Callable[[Block, Site], list[str]]
+@dataclass
+class CodeCell:
+    """A code cell that a directive's notebook form puts among its markdown (a quiz's
+    answer cells). `helper` names code the notebook needs once, before the first such cell
+    (`HELPERS`), folded under its title."""
+
+    source: str
+    helper: str = ""
+    title: str = ""  # folded under this title, as Colab folds a form
+
+
+DirectiveForm = Callable[[Block, Site], list["str | CodeCell"]]
 RoleForm = Callable[[str, Site], str]
 NOTEBOOK_FORMS: dict[str, DirectiveForm] = {}
 ROLE_FORMS: dict[str, RoleForm] = {}
+HELPERS: dict[str, tuple[str, str]] = {}  # name -> (title, code)
 
 
 def register_notebook_form(name: str, form: DirectiveForm) -> None:
-    """`form(block, site)` gives the markdown lines of directive `name` in a notebook."""
+    """`form(block, site)` gives the markdown lines of directive `name` in a notebook, and
+    any code cells among them."""
     NOTEBOOK_FORMS[name] = form
+
+
+def register_helper(name: str, title: str, code: str) -> None:
+    """Code that a form's code cells need, put once in a notebook before the first of them."""
+    HELPERS[name] = (title, code)
 
 
 def register_role_form(name: str, form: RoleForm) -> None:
@@ -127,6 +146,16 @@ register_role_form("doc", _doc_link)
 
 def convert_markdown(source: str, site: Site) -> str:
     """A markdown cell in notebook markdown; line numbers in errors count in `source`."""
+    parts = convert_cell(source, site)
+    if any(isinstance(part, CodeCell) for part in parts):
+        raise ExportError("a directive here has code cells: use convert_cell", 1)
+    return "\n\n".join(parts)
+
+
+def convert_cell(source: str, site: Site) -> list[str | CodeCell]:
+    """A markdown cell as notebook cells: its markdown, split where a directive's form puts
+    code cells (a quiz's answers). Line numbers in errors count in `source`."""
+    parts: list[str | CodeCell] = []
     out: list[str] = []
     for block in blocks(source):
         if isinstance(block, str):
@@ -135,8 +164,25 @@ def convert_markdown(source: str, site: Site) -> str:
         form = NOTEBOOK_FORMS.get(block.name)
         if form is None:
             raise ExportError(f"no notebook form for the {{{block.name}}} directive", block.line)
-        out += form(block, site)
-    text = "\n".join(out)
+        try:
+            pieces = form(block, site)
+        except ExportError:
+            raise
+        except LocatedError as error:  # a quiz's own parse error, counted in its body
+            raise ExportError(error.message, block.body_line - 1 + error.line) from None
+        for piece in pieces:
+            if isinstance(piece, CodeCell):
+                parts += [_finish_markdown(out, site), piece]
+                out = []
+            else:
+                out.append(piece)
+    parts.append(_finish_markdown(out, site))
+    return [part for part in parts if not isinstance(part, str) or part.strip()]
+
+
+def _finish_markdown(lines: list[str], site: Site) -> str:
+    """Roles, images and a last look for MyST syntax, on markdown the forms have written."""
+    text = "\n".join(lines)
 
     def role(match: re.Match) -> str:
         form = ROLE_FORMS.get(match["name"])
@@ -156,7 +202,7 @@ def convert_markdown(source: str, site: Site) -> str:
     if leftover:
         line = text[: leftover.start()].count("\n") + 1
         raise ExportError("MyST syntax left in a markdown cell", line)
-    return text
+    return text.strip("\n")
 
 
 def _wrap_raising_cell(source: str) -> str:
@@ -205,14 +251,36 @@ def export_chapter(
     lines = path.read_text(encoding="utf-8").splitlines()
     cells = []
     imports = set()
+    helpers_used: list[str] = []
     searched_to = 0
     for cell in notebook.cells:
         searched_to = _find(lines, cell.source, searched_to)
         if cell.cell_type == "markdown":
             try:
-                cells.append(nbformat.v4.new_markdown_cell(convert_markdown(cell.source, site)))
+                parts = convert_cell(cell.source, site)
             except ExportError as error:
                 raise ExportError(error.message, searched_to + error.line) from None
+            for part in parts:
+                if isinstance(part, CodeCell):
+                    if part.helper and part.helper not in helpers_used:
+                        helpers_used.append(part.helper)
+                        title, code = HELPERS[part.helper]
+                        cells.append(
+                            nbformat.v4.new_code_cell(
+                                f"#@title {title}\n{code}", metadata={"cellView": "form"}
+                            )
+                        )
+                    if part.title:
+                        cells.append(
+                            nbformat.v4.new_code_cell(
+                                f"#@title {part.title}\n{part.source}",
+                                metadata={"cellView": "form"},
+                            )
+                        )
+                    else:
+                        cells.append(nbformat.v4.new_code_cell(part.source))
+                else:
+                    cells.append(nbformat.v4.new_markdown_cell(part))
             continue
         source = cell.source
         tags = cell.metadata.get("tags", [])

@@ -108,7 +108,7 @@ ONE_EDIT_ERRORS = {
         "why_autodiff.md",
         "  correct: [1, 2, 3]",
         "  correct: [1, 2, 7]",
-        r"book/why_autodiff\.md:{line}:.*malformed quiz: question 3: correct option 7 is out "
+        r"book/why_autodiff\.md:{line}:.*malformed quiz: question 4: correct option 7 is out "
         "of range",
     ),
     "bad video timestamp": (

@@ -19,7 +19,14 @@ import course_ext  # noqa: F401  (its directives register their notebook forms)
 from course_ext.chapter_source import LoadError, read_chapter
 from course_ext.colab import colab_tested
 from course_ext.machines import TEST_SETUP, environment
-from course_ext.notebook_export import ExportError, Site, convert_markdown, export_chapter
+from course_ext.notebook_export import (
+    CodeCell,
+    ExportError,
+    Site,
+    convert_markdown,
+    export_chapter,
+)
+from course_ext.quiz.model import parse_quiz
 from course_ext.quiz.notebook import quiz_markdown
 from tools.notebook_run import Run, execute, missing_from, page_outputs, printed
 
@@ -66,18 +73,26 @@ def test_relative_images_become_absolute():
     )
 
 
-def test_a_quiz_becomes_questions_with_folded_answers():
-    lines = quiz_markdown(
+def test_a_quiz_becomes_questions_with_answer_cells_and_folded_answers():
+    parts = quiz_markdown(
         "- type: single\n  prompt: Pick one\n  options:\n"
         "    - {text: A, explanation: Because.}\n    - {text: B, explanation: No.}\n  correct: 2\n"
         "- type: numeric\n  prompt: How many?\n  answer: 3\n  explanation: Count them.\n"
     )
-    text = "\n".join(lines)
+    text = "\n".join(part for part in parts if isinstance(part, str))
     assert "**Question 1** (one answer). Pick one" in text
     assert "- (a) A\n- (b) B" in text
     assert "- (b) ✓ correct: No." in text and "- (a) ✗ incorrect: Because." in text
     assert "**Answer: 3**. Count them." in text
     assert text.count("<details><summary>Show the answer</summary>") == 2
+    # The quiz's data (folded) first, then a cell to answer each question, after its options.
+    data, *answers = [part for part in parts if isinstance(part, CodeCell)]
+    assert data.source.startswith("quiz = QuizAnswers(") and data.helper and data.title
+    assert [a.source.splitlines()[-1] for a in answers] == [
+        "quiz.check(1, answer)",
+        "quiz.check(2, answer)",
+    ]
+    assert parts.index(answers[0]) < parts.index(next(p for p in parts if "Question 2" in str(p)))
 
 
 def test_unknown_myst_syntax_is_an_error_not_a_silent_leftover():
@@ -86,6 +101,12 @@ def test_unknown_myst_syntax_is_an_error_not_a_silent_leftover():
     with pytest.raises(ExportError, match="no notebook form for the {ref} role") as error:
         convert_markdown("Text.\n\nA {ref}`label` here.", SITE)
     assert error.value.line == 3
+
+    # A quiz's own mistake is counted from its body: the error names the cell's line.
+    quiz = "Text.\n\n```{quiz}\n:predict:\n- type: numeric\n  prompt: P\n  answer: x\n```"
+    with pytest.raises(ExportError, match="'answer' must be a number") as error:
+        convert_markdown(quiz, SITE)
+    assert error.value.line == 7
 
 
 CHAPTER_HEADER = (
@@ -140,6 +161,89 @@ def test_a_hidden_check_speaks_in_the_notebook_and_never_raises(tmp_path):
     [report] = result.differences
     assert report.startswith("✗ 2 of 2 numbers differ from the page:")
     assert "page.exact(x * x, 9.0): 16.0, the page says 9.0" in report
+
+
+QUIZ_CHAPTER = """# A lesson
+
+```{quiz}
+- type: single
+  prompt: Which one?
+  shuffle: false
+  options:
+    - {text: "The first", explanation: "Right: it is the first."}
+    - {text: "The second", explanation: "No: the second is a *trap*."}
+  correct: 1
+- type: numeric
+  prompt: "$df/dx$ of $(x^2 + 1)^3$ at 2?"
+  answer: 300
+  explanation: "$3 g^2 \\\\cdot 2x$."
+  mistakes:
+    - {answer: 75, explanation: "That is $df/dg$ alone."}
+- type: order
+  prompt: In order?
+  items: [one, two, three]
+  explanation: Counting.
+```
+"""
+
+
+def answered(notebook, answers: dict[int, str]) -> list[str]:
+    """Fill in the quiz's answer cells (question number -> answer), run the notebook, and
+    return what each answer cell printed (the markdown the learner reads)."""
+    cells = [
+        c for c in notebook.cells if re.search(r"^quiz\.check\(\d+, answer\)$", c.source, re.M)
+    ]
+    for number, answer in answers.items():
+        cells[number - 1].source = cells[number - 1].source.replace(
+            'answer = ""', f"answer = {answer!r}"
+        )
+    return cells
+
+
+def test_a_quiz_answers_back_in_the_notebook_with_the_pages_words(tmp_path):
+    """No widgets: the learner writes an answer in a cell and runs it; it prints what the
+    page says (the verdict, the explanation of what was chosen, the note on a common wrong
+    number, how many items are in place), in a fresh kernel."""
+    chapter = tmp_path / "lesson.md"
+    chapter.write_text(CHAPTER_HEADER + QUIZ_CHAPTER)
+    questions = parse_quiz(QUIZ_CHAPTER.split("```{quiz}\n")[1].split("```")[0])
+    order = [questions[2].items[i] for i in questions[2].shown]  # as the notebook lists them
+    wrong_order = "".join("abc"[order.index(item)] for item in ["two", "one", "three"])
+    reports = {}
+    for case, answers in {
+        "right": {
+            1: "a",
+            2: "300",
+            3: "".join("abc"[order.index(i)] for i in ["one", "two", "three"]),
+        },
+        "wrong": {1: "b", 2: "75", 3: wrong_order},
+        "odd": {1: "z", 2: "many", 3: ""},
+    }.items():
+        notebook = export_chapter(chapter, SITE)
+        cells = answered(notebook, answers)
+        folder = tmp_path / case
+        folder.mkdir()
+        result = run(notebook, folder)
+        assert not result.error, result.error
+        reports[case] = [
+            "".join(o.get("data", {}).get("text/markdown", o.get("text", "")) for o in c.outputs)
+            for c in cells
+        ]
+    assert reports["right"] == [
+        "✓ Correct.\n\nRight: it is the first.",
+        "✓ Correct.\n\n$3 g^2 \\cdot 2x$.",
+        "✓ Correct.\n\nCounting.",
+    ]
+    assert reports["wrong"] == [
+        "✗ Not quite.\n\nNo: the second is a *trap*.",
+        "✗ Not quite: 75 is not the answer.\n\nThat is $df/dg$ alone.",
+        "✗ Not quite: 1 of 3 are in their place.",
+    ]
+    assert reports["odd"] == [
+        "Answer with the letters of the options: a, b.",
+        "✗ Not quite.\n\nType a number, for example 12.5 or -3.",
+        "Choose an answer first.",
+    ]
 
 
 @pytest.mark.parametrize(

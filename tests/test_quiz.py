@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ROOT, SMALL_PROJECT_CONF, build_pages, build_small_project
+from conftest import ROOT, SMALL_PROJECT_CONF, build_pages, build_small_project, built_page
 
 from course_ext.quiz.model import QuizError, parse_quiz
 
@@ -180,8 +181,12 @@ def test_the_readme_example_is_a_valid_quiz():
 
     from course_ext.myst_blocks import directives
 
-    [block] = list(directives((ROOT / "README.md").read_text(encoding="utf-8"), "quiz"))
-    assert [q.type for q in parse_quiz("\n".join(block.body))] == ["single", "multiple", "numeric"]
+    example, prediction = directives((ROOT / "README.md").read_text(encoding="utf-8"), "quiz")
+    questions = parse_quiz("\n".join(example.body))
+    assert [q.type for q in questions] == ["single", "multiple", "numeric"]
+    assert [m.answer for m in questions[2].mistakes] == [75.0]
+    assert prediction.options == {"predict": ""}
+    assert [q.type for q in parse_quiz("\n".join(prediction.body))] == ["numeric"]
 
 
 def test_options_of_only_math_get_a_spoken_name():
@@ -226,7 +231,7 @@ def test_the_notebook_form_lists_the_items_as_shown_and_folds_the_right_order():
     from course_ext.quiz.notebook import quiz_markdown
 
     [question] = parse_quiz(ORDER)
-    text = "\n".join(quiz_markdown(ORDER))
+    text = "\n".join(part for part in quiz_markdown(ORDER) if isinstance(part, str))
     shown = [question.items[i] for i in question.shown]
     assert "**Question 1** (put them in order). Put the steps" in text
     assert "\n".join(f"- ({c}) {t}" for c, t in zip("abcd", shown, strict=True)) in text
@@ -352,3 +357,152 @@ def test_biased_pages_are_named():
     )
     assert biased_position(parse_quiz(pinned)) == (1, 4, 4)
     assert biased_position(parse_quiz(pinned)[:3]) is None  # too few to tell
+
+
+# --- wording that gives the answer away ----------------------------------------------------
+
+
+def single(prompt: str, right: str, wrong: list[str]) -> str:
+    """A single-answer question, options as written (right first), shuffled by the build."""
+    options = "".join(f"    - {{text: '{t}', explanation: why}}\n" for t in [right, *wrong])
+    return f"- type: single\n  prompt: {prompt}\n  options:\n{options}  correct: 1\n"
+
+
+LONGEST = "".join(
+    single(f"Question {n}?", "the long and detailed right one", ["short", "brief"])
+    for n in range(4)
+)
+
+
+def test_the_longest_option_is_measured_as_a_reader_sees_it():
+    from course_ext.quiz.model import longest_cue, longest_is_right, visible_length
+
+    assert visible_length("`x.grad` is $2x$") == len("x.grad is 2x")
+    long, tie = parse_quiz(
+        single("Q?", "a long right one", ["short"]) + single("R?", "same", ["SAME"])
+    )
+    assert longest_is_right(long) and not longest_is_right(tie)  # a tie gives nothing away
+    assert longest_cue(parse_quiz(LONGEST)) == (4, 4)
+
+
+def test_a_page_whose_right_options_are_the_longest_stops_the_build_at_its_line(tmp_path):
+    result = build(tmp_path, page_with(LONGEST))
+    assert result.returncode != 0
+    assert re.search(
+        r"index\.md:\d+: ?(WARNING: )?quiz: the right option is the longest in 4 of the "
+        r"page's 4 single-answer questions",
+        result.stderr,
+    ), result.stderr
+
+
+def test_a_book_whose_right_options_are_too_often_the_longest_stops_naming_a_page(tmp_path):
+    """Each page passes (2 of 4, not more than half), the book does not (4 of 8 > 35 %)."""
+    half = "".join(
+        single(f"Page question {n}?", "the long and detailed right one", ["short", "brief"])
+        if n < 2
+        else single(f"Page question {n}?", "right", ["a long and detailed wrong one", "no"])
+        for n in range(4)
+    )
+    (tmp_path / "other.md").write_text(page_with(half.replace("Page", "Other")))
+    index = page_with(half) + "\n```{toctree}\n:hidden:\nother\n```\n"
+    result = build(tmp_path, index)
+    assert result.returncode != 0
+    assert "right option is the longest in 4 of the book's 8 single-answer questions" in (
+        result.stderr
+    ), result.stderr
+
+
+def test_the_cheap_strategies_are_scored_against_chance():
+    from course_ext.quiz.model import as_shown, strategy_scores
+
+    scores = strategy_scores(as_shown(parse_quiz(LONGEST)))
+    assert scores["always the longest"] == 1.0 and scores["chance"] == pytest.approx(1 / 3)
+    echo = single("Which node adds gradients?", "the node that adds gradients", ["a", "b"])
+    assert strategy_scores(as_shown(parse_quiz(echo)))["the most words of the prompt"] == 1.0
+
+
+def test_the_built_book_gives_no_answer_away_to_a_cheap_strategy(site, html_pages):
+    """Played on the built pages, as a reader sees the questions: always the longest, the
+    option sharing most words with the prompt, always the first. Each scores at most chance
+    plus ten points."""
+    from course_ext.quiz.model import strategy_scores
+
+    shown = []
+    for page in html_pages:
+        soup = built_page(site, page)
+        for question in soup.select("fieldset.agq-question[data-agq-type=single]"):
+            prompt = question.select_one(".agq-prompt").get_text(" ", strip=True)
+            labels = [o.get_text(" ", strip=True) for o in question.select(".agq-option")]
+            keys = [o["data-agq-option"] for o in question.select(".agq-option")]
+            right = keys.index(str(json.loads(question["data-agq-correct"])[0]))
+            shown.append((prompt, labels, right))
+    assert len(shown) >= 40, "the book has few single-answer questions: the test sees none?"
+    scores = strategy_scores(shown)
+    chance = scores.pop("chance")
+    print({name: f"{score:.0%}" for name, score in scores.items()}, f"chance {chance:.0%}")
+    assert all(score <= chance + 0.10 for score in scores.values()), (scores, chance)
+
+
+# --- wrong numbers many give ----------------------------------------------------------------
+
+MISTAKES = """\
+- type: numeric
+  prompt: "$f = (x^2 + 1)^3$ at $x = 2$: $df/dx$?"
+  answer: 300
+  explanation: "$3 g^2 \\\\cdot 2x$."
+  mistakes:
+    - {answer: 75, explanation: "That is $df/dg$ alone."}
+    - {answer: 4, explanation: That is dg/dx alone.}
+"""
+
+
+def test_a_numeric_question_names_its_common_wrong_numbers():
+    [question] = parse_quiz(MISTAKES)
+    assert [(m.answer, m.line) for m in question.mistakes] == [(75.0, 6), (4.0, 7)]
+    assert question.mistake_for(75.0) == 0 and question.mistake_for(76.0) is None
+
+
+@pytest.mark.parametrize(
+    ("mistakes", "message"),
+    [
+        ("    - {answer: 300, explanation: x}\n", "mistake 1: 300 is the right answer"),
+        ("    - {answer: 5, explanation: x}\n    - {answer: 5, explanation: y}\n", "repeats"),
+        ("    - {answer: 5}\n", "mistake 1 has an empty 'explanation'"),
+        ("    - {answer: 5, explanation: x, hint: y}\n", "mistake 1: unknown key 'hint'"),
+    ],
+)
+def test_a_malformed_mistake_names_its_line(mistakes, message):
+    text = "- type: numeric\n  prompt: P?\n  answer: 300\n  explanation: E.\n  mistakes:\n"
+    with pytest.raises(QuizError, match=message) as error:
+        parse_quiz(text + mistakes)
+    assert error.value.line >= 6
+
+
+def test_a_mistake_is_in_the_page_and_in_the_folded_answer(tmp_path):
+    result = build(tmp_path, page_with(MISTAKES))
+    assert result.returncode == 0, result.stderr
+    soup = BeautifulSoup((tmp_path / "_build" / "index.html").read_text(), "html.parser")
+    question = soup.select_one("fieldset.agq-question")
+    assert json.loads(question["data-agq-mistakes"]) == [75.0, 4.0]
+    folded = question.select_one("details.agq-answer")
+    why = folded.select_one('[data-agq-explains="mistake-0"]').get_text(" ", strip=True)
+    assert why.startswith("A common wrong answer, 75:") and "alone" in why
+
+
+# --- predictions ----------------------------------------------------------------------------
+
+
+def test_a_prediction_has_no_score_and_stays_out_of_the_progress(tmp_path):
+    page = (
+        "# Page\n\n```{quiz}\n:predict:\n" + MISTAKES + "```\n\n```{quiz}\n" + GOOD + "```\n\n"
+        "```{quiz-progress}\n```\n"
+    )
+    result = build(tmp_path, page)
+    assert result.returncode == 0, result.stderr
+    soup = BeautifulSoup((tmp_path / "_build" / "index.html").read_text(), "html.parser")
+    prediction, quiz = soup.select(".agq-quiz")
+    assert "agq-predict" in prediction["class"] and "agq-predict" not in quiz["class"]
+    assert prediction.select_one(".agq-title").get_text() == "Predict"
+    assert not prediction.select(".agq-score, .agq-reset") and quiz.select(".agq-reset")
+    keys = json.loads(soup.select_one("[data-agq-keys]")["data-agq-keys"])
+    assert len(keys) == 3  # the quiz's three questions, not the prediction

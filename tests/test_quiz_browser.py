@@ -10,7 +10,11 @@ from conftest import LESSONS, built_page
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.slow
-PAGE = "book/why_autodiff.html"  # its quiz: single, numeric (2.4 ± 0.001), multiple, single
+PAGE = (
+    "book/why_autodiff.html"  # its quiz: single, numeric (2.5 ± 0.001), numeric, multiple, single
+)
+# Question 1's right option (its label holds typeset math), and the start of a wrong one.
+RIGHT_OPTION = re.compile(r"^It raises .* by 0\.4, because")
 
 
 def question(page, number: int):
@@ -34,43 +38,44 @@ def test_every_lesson_ends_with_a_quiz_of_four_to_eight_questions(site, chapter)
 def test_wrong_then_right_answer_with_explanations(open_page):
     page, record = open_page(PAGE)
     first = question(page, 1)
-    first.get_by_label("To compute the model's predictions.").check()
+    first.get_by_label("It lowers").check()
     first.get_by_role("button", name="Check").click()
     expect(feedback(page, 1)).to_contain_text("✗ Not quite.")
-    expect(feedback(page, 1)).to_contain_text("The forward pass computes predictions")
+    expect(feedback(page, 1)).to_contain_text("is about the loss, not the parameter")
     expect(feedback(page, 1)).to_have_attribute("aria-live", "polite")
     expect(first.locator(".agq-picked-wrong .agq-mark")).to_have_text("✗ wrong")
 
     first.get_by_role("button", name="Try again").click()
     expect(feedback(page, 1)).to_be_empty()
-    first.get_by_label("To know which way").check()
+    first.get_by_role("radio", name=RIGHT_OPTION).check()
     first.get_by_role("button", name="Check").click()
     expect(feedback(page, 1)).to_contain_text("✓ Correct.")
-    expect(feedback(page, 1)).to_contain_text("says whether nudging")
-    expect(page.locator(".agq-score")).to_have_text("1 of 4 correct (3 still to answer)")
+    expect(feedback(page, 1)).to_contain_text("A negative derivative means")
+    expect(page.locator(".agq-score")).to_have_text("1 of 5 correct (4 still to answer)")
     assert not any(record.values()), record
 
 
 def test_show_the_answer_after_a_wrong_try(open_page):
     page, _ = open_page(PAGE)
-    third = question(page, 3)
-    third.get_by_label("A minimum").check()
-    third.get_by_role("button", name="Check").click()
-    expect(feedback(page, 3)).to_contain_text("another answer is right too")
-    third.get_by_role("button", name="Show the answer").click()
-    expect(feedback(page, 3)).to_contain_text("The answer is shown below.")
-    expect(third.locator(".agq-was-correct")).to_have_count(2)  # maximum and saddle point
-    expect(page.locator(".agq-score")).to_contain_text("0 of 4 correct")
+    fourth = question(page, 4)  # three of its five functions are flat at 0
+    right = json.loads(fourth.get_attribute("data-agq-correct"))
+    fourth.locator(f'input[value="{right[0]}"]').check()  # one right, two missing
+    fourth.get_by_role("button", name="Check").click()
+    expect(feedback(page, 4)).to_contain_text("another answer is right too")
+    fourth.get_by_role("button", name="Show the answer").click()
+    expect(feedback(page, 4)).to_contain_text("The answer is shown below.")
+    expect(fourth.locator(".agq-was-correct")).to_have_count(len(right) - 1)  # not picked
+    expect(page.locator(".agq-score")).to_contain_text("0 of 5 correct")
 
 
 @pytest.mark.parametrize(
     ("typed", "verdict"),
     [
-        ("2.4", "✓ Correct."),
-        ("2.4009", "✓ Correct."),
-        ("2,4", "✓ Correct."),
-        ("2.402", "✗ Not quite"),
-        ("-2.4", "✗ Not quite"),
+        ("2.5", "✓ Correct."),
+        ("2.5009", "✓ Correct."),
+        ("2,5", "✓ Correct."),
+        ("2.502", "✗ Not quite"),
+        ("-2.5", "✗ Not quite"),
         ("two", "✗ Not quite"),
     ],
 )
@@ -82,30 +87,30 @@ def test_numeric_answers_use_the_tolerance(open_page, typed, verdict):
     expect(feedback(page, 2)).to_contain_text(verdict)
     if verdict.startswith("✓"):
         # The explanation, with its math typeset when the site was built.
-        expect(feedback(page, 2).locator(".katex")).to_have_count(1)
-        expect(feedback(page, 2)).to_contain_text("=2.4")
+        expect(feedback(page, 2).locator(".katex")).to_have_count(3)
+        expect(feedback(page, 2)).to_contain_text("=2.5")
 
 
 def test_answers_survive_a_reload_until_reset(open_page):
     page, _ = open_page(PAGE)
-    question(page, 2).get_by_label("Your answer").fill("2.4")
+    question(page, 2).get_by_label("Your answer").fill("2.5")
     question(page, 2).get_by_role("button", name="Check").click()
-    question(page, 4).get_by_label("The truncation error").check()
-    question(page, 4).get_by_role("button", name="Check").click()
-    expect(page.locator(".agq-score")).to_have_text("1 of 4 correct (2 still to answer)")
+    question(page, 5).get_by_label("Exactly 0 again").check()
+    question(page, 5).get_by_role("button", name="Check").click()
+    expect(page.locator(".agq-score")).to_have_text("1 of 5 correct (3 still to answer)")
 
     page.reload(wait_until="networkidle")
-    expect(question(page, 2).get_by_label("Your answer")).to_have_value("2.4")
+    expect(question(page, 2).get_by_label("Your answer")).to_have_value("2.5")
     expect(feedback(page, 2)).to_contain_text("✓ Correct.")
-    expect(question(page, 4).get_by_label("The truncation error")).to_be_checked()
-    expect(feedback(page, 4)).to_contain_text("✗ Not quite.")
-    expect(page.locator(".agq-score")).to_have_text("1 of 4 correct (2 still to answer)")
+    expect(question(page, 5).get_by_label("Exactly 0 again")).to_be_checked()
+    expect(feedback(page, 5)).to_contain_text("✗ Not quite.")
+    expect(page.locator(".agq-score")).to_have_text("1 of 5 correct (3 still to answer)")
 
     page.get_by_role("button", name="Reset this quiz").click()
-    expect(page.locator(".agq-score")).to_have_text("0 of 4 correct (4 still to answer)")
+    expect(page.locator(".agq-score")).to_have_text("0 of 5 correct (5 still to answer)")
     page.reload(wait_until="networkidle")
     expect(question(page, 2).get_by_label("Your answer")).to_have_value("")
-    expect(feedback(page, 4)).to_be_empty()
+    expect(feedback(page, 5)).to_be_empty()
 
 
 def test_keyboard_only(open_page):
@@ -142,10 +147,10 @@ def test_keyboard_only(open_page):
     expect(feedback(page, 1)).to_contain_text("✓ Correct.")
 
     question(page, 2).get_by_label("Your answer").focus()
-    page.keyboard.type("2.4")
+    page.keyboard.type("2.5")
     page.keyboard.press("Enter")  # Enter in the number field checks it
     expect(feedback(page, 2)).to_contain_text("✓ Correct.")
-    expect(page.locator(".agq-score")).to_have_text("2 of 4 correct (2 still to answer)")
+    expect(page.locator(".agq-score")).to_have_text("2 of 5 correct (3 still to answer)")
 
 
 def test_without_javascript_questions_show_with_folded_answers(open_page):
@@ -157,7 +162,7 @@ def test_without_javascript_questions_show_with_folded_answers(open_page):
     expect(answer).to_be_visible()
     expect(answer.locator(".agq-answer-body")).to_be_hidden()
     answer.locator("summary").click()
-    expect(answer.locator(".agq-answer-body")).to_contain_text("✓ Correct: To know which way")
+    expect(answer.locator(".agq-answer-body")).to_contain_text("✓ Correct: It raises")
     # Scripts show up as "csp" failures when JavaScript is off; anything else is a real failure.
     assert not [f for f in record["failed"] if not f.startswith("csp ")], record
 
@@ -168,7 +173,7 @@ def test_quiz_has_no_serious_accessibility_violation(open_page, scheme):
 
     page, _ = open_page(PAGE, color_scheme=scheme)
     first = question(page, 1)
-    first.get_by_label("To compute the model's predictions.").check()
+    first.get_by_label("It lowers").check()
     first.get_by_role("button", name="Check").click()  # include the feedback state
     results = Axe().run(page, context=".agq-quiz")
     serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
@@ -179,8 +184,15 @@ def test_quiz_has_no_serious_accessibility_violation(open_page, scheme):
     )
 
 
-ORDER_PAGE = "book/chain_rule.html"  # question 1 puts the nodes of (x^2 + 1)^3 in order
-RIGHT_ORDER = ["The cube node", "The addition node", "The square node", "AccumulateGrad"]
+ORDER_PAGE = "book/chain_rule.html"  # question 1 orders the slide-deck example's nodes
+RIGHT_ORDER = [
+    "The square node",
+    "The subtraction node",
+    "The exponential node",
+    "The addition node",
+    "The multiplication node",
+    "AccumulateGrad",
+]
 
 
 def item_texts(question_locator) -> list[str]:
@@ -203,7 +215,9 @@ def test_order_question_by_pointer_announces_each_move_and_checks(open_page):
     shown = item_texts(first)
     assert [s.split()[0] for s in shown] != [s.split()[0] for s in RIGHT_ORDER], shown
     first.locator(".agq-item").nth(1).locator(".agq-up").click()
-    assert re.search(r": now 1 of 4\.$", first.locator(".agq-sr-only").text_content())
+    assert re.search(
+        rf": now 1 of {len(RIGHT_ORDER)}\.$", first.locator(".agq-sr-only").text_content()
+    )
     first.get_by_role("button", name="Check").click()
     expect(feedback(page, 1)).to_contain_text("are in their place")
     first.get_by_role("button", name="Try again").click()
@@ -213,7 +227,7 @@ def test_order_question_by_pointer_announces_each_move_and_checks(open_page):
     expect(feedback(page, 1)).to_contain_text("the leaf comes last")
     # Kept in the browser: after a reload the items stay in the order the learner made.
     page.reload()
-    assert [t.split(",")[0] for t in item_texts(question(page, 1))][0] == "The cube node"
+    assert [t.split(",")[0] for t in item_texts(question(page, 1))][0] == RIGHT_ORDER[0]
     assert not any(record.values()), record
 
 
@@ -244,9 +258,7 @@ def test_order_question_without_javascript_folds_the_right_order(open_page):
     answer = first.locator("details.agq-answer")
     answer.locator("summary").click()
     folded = [t.strip() for t in answer.locator("ol li").all_text_contents()]
-    assert [f.split(",")[0] for f in folded] == [s.split(",")[0] for s in RIGHT_ORDER[:3]] + [
-        "AccumulateGrad"
-    ]
+    assert [f.split(",")[0] for f in folded] == RIGHT_ORDER
 
 
 def answer_right(page, number: int) -> None:
@@ -337,3 +349,50 @@ def test_options_are_shown_shuffled_and_the_right_ones_spread_over_positions(sit
     total = sum(places.values())
     assert total >= 25, places
     assert max(places.values()) <= 0.4 * total, f"right answers by position: {dict(places)}"
+
+
+def first_page_with(site, html_pages, selector: str) -> str:
+    found = [page for page in html_pages if built_page(site, page).select_one(selector)]
+    assert found, f"no page of the book has {selector}"
+    return found[0]
+
+
+def test_a_common_wrong_number_gets_its_own_explanation(open_page, site, html_pages):
+    path = first_page_with(site, html_pages, ".agq-question[data-agq-mistakes]")
+    page, record = open_page(path)
+    asked = page.locator(".agq-question[data-agq-mistakes]").first
+    mistake = json.loads(asked.get_attribute("data-agq-mistakes"))[0]
+    asked.get_by_label("Your answer").fill(f"{mistake:g}")
+    asked.get_by_role("button", name="Check").click()
+    said = asked.locator(".agq-feedback")
+    expect(said).to_contain_text(f"{mistake:g} is not the answer")
+    expect(said).to_contain_text(f"A common wrong answer, {mistake:g}:")
+    # Another wrong number gets the verdict alone.
+    asked.get_by_role("button", name="Try again").click()
+    asked.get_by_label("Your answer").fill(f"{mistake + 1234.5:g}")
+    asked.get_by_role("button", name="Check").click()
+    expect(said).not_to_contain_text("A common wrong answer")
+    assert not any(record.values()), record
+
+
+def test_a_prediction_keeps_its_answer_folded_until_answered(open_page, site, html_pages):
+    """The cell after a prediction has its output folded (hide-output); answering the
+    prediction opens it; a prediction keeps no score."""
+    path = first_page_with(site, html_pages, ".agq-predict")
+    page, record = open_page(path)
+    box = page.locator(".agq-predict").first
+    expect(box.locator(".agq-title")).to_have_text("Predict")
+    expect(box.locator(".agq-score, .agq-reset")).to_have_count(0)
+    output = box.locator("xpath=following-sibling::div[contains(@class,'cell')][1]")
+    folded = output.locator("details.hide.below-input")
+    expect(folded).not_to_have_attribute("open", "")
+    asked = box.locator(".agq-question").first
+    if asked.get_attribute("data-agq-type") == "numeric":
+        asked.get_by_label("Your answer").fill(asked.get_attribute("data-agq-answer"))
+    else:
+        right = json.loads(asked.get_attribute("data-agq-correct"))[0]
+        asked.locator(f'.agq-option[data-agq-option="{right}"] input').check()
+    asked.get_by_role("button", name="Check").click()
+    expect(asked.locator(".agq-feedback")).to_contain_text("✓ Correct.")
+    expect(folded).to_have_attribute("open", "")
+    assert not any(record.values()), record

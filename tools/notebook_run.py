@@ -21,6 +21,7 @@ import nbformat
 
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
 CHECK_CELL = "\nwith page.check():\n"  # how the export wraps a hidden check
+RICHER = {"text/html", "text/markdown"}  # shown instead of a result's text/plain
 
 
 @dataclass
@@ -84,7 +85,7 @@ def printed(notebook: nbformat.NotebookNode) -> list[str]:
         shown += [_stream(cell, "stdout").strip(), _stream(cell, "stderr").strip()]
         for output in cell.get("outputs", []):
             data = output.get("data", {})
-            richer = any(kind.startswith("image/") or kind == "text/html" for kind in data)
+            richer = any(kind.startswith("image/") or kind in RICHER for kind in data)
             if "text/plain" in data and not richer:
                 shown.append(ANSI_ESCAPE.sub("", data["text/plain"]).strip())
     return [text for text in shown if text]

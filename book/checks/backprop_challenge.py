@@ -107,6 +107,8 @@ def _problem(got, expected, what, mistakes=()):
     """None if got is right, else a sentence: the known mistake it matches, or the values."""
     if _same(got, expected):
         return None
+    if got is None:
+        return f"{what} is None: a return statement is missing"
     for value, message in mistakes:
         if _same(got, value):
             return message
@@ -140,6 +142,13 @@ def check_cos(cos_cls):
                         "backward takes the sine of the output; it needs the input x, "
                         "which forward must keep",
                     ),
+                    (
+                        -g * np.abs(np.sin(x)),
+                        "backward gets sin x from the output as sqrt(1 - cos^2 x), which is "
+                        "never negative: the sign is wrong wherever sin x < 0 (here at "
+                        "x = -1). cos x does not fix the sign of sin x: keep the input x "
+                        "in forward and use -np.sin(x)",
+                    ),
                 ],
             )
         if not problem:
@@ -149,13 +158,134 @@ def check_cos(cos_cls):
         problem = f"{stage} is not written yet (replace its raise)"
     except Exception as error:  # any other mistake is reported, never raised
         problem = f"{stage} fails with {type(error).__name__}: {error}"
+        if isinstance(error, AttributeError) and stage == "backward":
+            problem += " (forward must keep what backward uses: self.x = x)"
     print(f"Cos: {problem or 'correct'}")
+    return problem is None
+
+
+def _fit_data(p, x, wiggle):
+    """x and y = exp(0.7 cos(p x) - 0.3 + a small wiggle): a line in cos(p x) up to noise."""
+    return x, np.exp(0.7 * np.cos(p * x) - 0.3 + wiggle * np.sin(3.1 * x))
+
+
+def _two_numbers(result):
+    """A sentence saying why result is not two numbers (w, b), or None if it is."""
+    if result is None:
+        return "returns None: end it with return w, b"
+    if isinstance(result, tuple) and len(result) == 4 and np.shape(result[0]) == (2,):
+        return (
+            "returns the whole result of np.linalg.lstsq (solution, residuals, "
+            "rank, singular values): return the solution, its first element"
+        )
+    try:
+        shape = np.shape(result)
+    except ValueError:  # a ragged sequence
+        shape = None
+    if shape == (2, 1) and isinstance(result, np.ndarray):
+        return (
+            "returns an array of shape (2, 1) (log y given as a column?): "
+            "return two numbers, w and b, e.g. fit a 1-D np.log(y)"
+        )
+    if shape == ():
+        return f"returns one number, {result}: return two, w and b"
+    if len(result) == 1:
+        return (
+            "returns one value: a fit with the column cos(p x) alone has no b; "
+            "add a column of ones, whose coefficient is b"
+        )
+    if len(result) != 2:
+        return f"returns {len(result)} values; return two numbers, w and b"
+    for name, value in zip("wb", result):
+        if np.ndim(value) != 0:
+            return (
+                f"{name} is an array of shape {np.shape(value)}, not one number: return "
+                "w and b as numbers (fit a 1-D np.log(y), at one p)"
+            )
+        try:
+            float(value)
+        except (TypeError, ValueError):
+            return f"{name} is {value!r}, not a number"
+    return None
+
+
+def _ignores_data(fit_w_b, p, got):
+    """True if fit_w_b(p, ...) on other data gives `got` again (it reads globals)."""
+    try:
+        other = fit_w_b(p, *_fit_data(p, np.linspace(1, 4, 25), -0.04))
+        return _two_numbers(other) is None and _same(np.array(other, float), got)
+    except Exception:  # this second run only looks for one slip
+        return False
+
+
+def check_fit_w_b(fit_w_b):
+    """Check fit_w_b(p, x, y) -> (w, b), the least-squares line log y = w cos(p x) + b at
+    one p, against np.polyfit on a small case with known answer; True if right."""
+    p = 0.8
+    x, y = _fit_data(p, np.linspace(0, 6, 40), 0.05)
+    c, log_y = np.cos(p * x), np.log(y)
+    expected = np.polyfit(c, log_y, 1)  # slope w, then intercept b
+    w, b = expected
+    mistakes = [
+        ((b, w), "returns (b, w): return w first, then b"),
+        (
+            np.polyfit(c, y, 1),
+            "fits y itself; log y is the straight line in cos(p x): fit np.log(y)",
+        ),
+        (np.polyfit(np.cos(x), log_y, 1), "uses cos(x); the feature is cos(p x)"),
+        (np.polyfit(np.sin(p * x), log_y, 1), "uses sin(p x); the feature is cos(p x)"),
+        (
+            np.polyfit(c, np.log10(y), 1),
+            "takes np.log10; the inverse of the model's exp is np.log",
+        ),
+        (
+            (np.sum(c * log_y) / np.sum(c * c), 0.0),
+            "b is 0 and w the slope of a line through the origin: the least-squares "
+            "matrix needs a column of ones next to cos(p x), for b",
+        ),
+        (
+            np.polyfit(log_y, c, 1),
+            "fits cos(p x) as a function of log y: np.polyfit(c, log_y, 1) "
+            "takes the feature first, the values to fit second",
+        ),
+    ]
+    try:
+        result = fit_w_b(p, x.copy(), y.copy())
+        problem = _two_numbers(result)
+        if not problem:
+            got = np.array([float(v) for v in result])
+            problem = _problem(got, expected, "(w, b)", mistakes)
+        if problem and problem.startswith("(w, b) is") and _ignores_data(fit_w_b, p, got):
+            problem = (
+                "gives the same (w, b) for other x and y: it must use its "
+                "arguments x and y, not x_wide, y_wide or other names of the notebook"
+            )
+    except NotImplementedError:
+        problem = "not written yet (replace its raise)"
+    except Exception as error:  # any other mistake is reported, never raised
+        problem = f"fails with {type(error).__name__}: {error}"
+        if "expected 2, got 1" in str(error):
+            problem += (
+                " (a fit with the column cos(p x) alone has one coefficient: add a column "
+                "of ones, for b)"
+            )
+        elif "broadcast" in str(error) or "Incompatible dimensions" in str(error):
+            problem += " (does it mix its arguments x, y with x_wide or y_wide?)"
+    print(f"fit_w_b: {problem or 'correct'}")
     return problem is None
 
 
 def check_start(make_net, start, x, y, lr=1e-4, steps=5000, report=True):
     """Full-batch GD from start = (p, w, b), as in the run that stalled; True if it reaches
     the true (0.3, 0.5, 2), or its mirror image (-0.3, 0.5, 2), to 1e-3."""
+    try:
+        start = tuple(float(v) for v in start)
+    except (TypeError, ValueError):
+        start = None
+    if start is None or len(start) != 3:
+        if report:
+            print("start must be three numbers (p, w, b), for example (0.4, 1.2, 1.0)")
+        return False
     net = make_net(*start)
     with np.errstate(all="ignore"):  # a bad start may overflow: reported below
         end = train(net, x, y, lr, [np.arange(len(x))] * steps)[-1]
@@ -179,6 +309,8 @@ def check_start(make_net, start, x, y, lr=1e-4, steps=5000, report=True):
         hint = " (p = 0: the cosine is the constant 1)"
     elif abs(end[1]) < 0.2:
         hint = " (w near 0: the cosine is switched off)"
+    elif abs(end[0]) > 2 or abs(end[1]) > 1.5:
+        hint = " (outside the landscape drawn: the first steps threw it far)"
     print(f"{where}: stops at {found}{hint}. Not the truth: try another start.")
     return False
 

@@ -25,14 +25,17 @@ def _problem(got, expected, what, mistakes=()):
     """None if got is right, else a sentence: the known mistake it matches, or the values."""
     if _same(got, expected):
         return None
+    if got is None:
+        return f"{what} is None: a return statement is missing"
     for value, message in mistakes:
         if _same(got, value):
             return message
     return f"{what} is {got}, expected {expected}"
 
 
-def _report(name, run):
-    """Run the checks of `run(stage)`; print "correct" or the first problem; True if right."""
+def _report(name, run, keep="forward must keep what backward uses, e.g. self.x = x"):
+    """Run the checks of `run(stage)`; print "correct" or the first problem; True if right.
+    `keep` is the hint for an attribute that backward reads but nothing kept."""
     stage = ["the constructor"]  # run() updates it, so an error can say where it happened
     try:
         problem = run(stage)
@@ -41,7 +44,7 @@ def _report(name, run):
     except Exception as error:  # any other mistake is reported, never raised
         problem = f"{stage[0]} fails with {type(error).__name__}: {error}"
         if isinstance(error, AttributeError) and stage[0] == "backward":
-            problem += " (forward must keep what backward uses, e.g. self.x = x)"
+            problem += f" ({keep})"
     print(f"{name}: {problem or 'correct'}")
     return problem is None
 
@@ -57,6 +60,12 @@ def _check_step(layer, start, grad, stage):
         [
             (start + LR * grad, "step moves the parameter up the gradient: subtract lr * grad"),
             (start, "step leaves the parameter unchanged"),
+            (
+                start - LR * np.sign(grad),
+                "step moves by lr * sign(grad), a step of fixed size: subtract lr * grad, "
+                "the gradient itself",
+            ),
+            (start - LR, "step subtracts lr alone: subtract lr * grad"),
         ],
     )
 
@@ -108,6 +117,12 @@ def check_multiply(multiply_cls):
                     "self.grad has one number per entry; w is shared by all entries, "
                     "so its gradient is their sum",
                 ),
+                (
+                    np.mean(G * X),
+                    "self.grad is the mean of grad_out * x; w is used by every entry, so "
+                    "its gradient is their sum: np.sum (the loss has already divided by n)",
+                ),
+                (0.0, "self.grad is still 0: backward must set it to dL/dw"),
             ],
         )
         return problem or _check_step(layer, w, np.sum(G * X), stage)
@@ -144,6 +159,11 @@ def check_exp(exp_cls):
                     "backward returns exp(x) alone: the chain rule multiplies it by grad_out",
                 ),
                 (G * X, "backward multiplies grad_out by x; the derivative of exp(x) is exp(x)"),
+                (
+                    G * np.exp(np.exp(X)),
+                    "backward takes exp of the kept output, exp(exp(x)); the output "
+                    "already is exp(x): multiply grad_out by it",
+                ),
             ],
         )
         if problem:
@@ -152,7 +172,7 @@ def check_exp(exp_cls):
         layer.step(LR)  # must exist, and do nothing
         return None
 
-    return _report("Exp", run)
+    return _report("Exp", run, "forward must keep what backward uses, e.g. self.out")
 
 
 class _Probe:
@@ -168,6 +188,7 @@ class _Probe:
 
     def backward(self, grad_out):
         self.log.append(f"{self.name}.backward")
+        self.received = grad_out
         self.grad = np.sum(grad_out)
         return self.c * grad_out
 
@@ -199,6 +220,11 @@ def check_sequential(sequential_cls):
             return problem
         stage[0] = "loss"
         loss = model.loss(y_est, y)
+        if loss is not None and np.shape(loss) != ():
+            return (
+                f"loss returns an array of shape {np.shape(loss)}; it must return one "
+                "number, the mean of the squares"
+            )
         mean_loss = np.mean((6 * x - y) ** 2)
         problem = _problem(
             loss,
@@ -222,6 +248,11 @@ def check_sequential(sequential_cls):
         if log != ["second.backward", "first.backward"]:
             return f"backward calls {log}; expected each layer's backward once, last layer first"
         start = 2 * (6 * x - y) / len(x)  # dL/dy_est of the mean squared error
+        if np.shape(getattr(second, "received", None)) != np.shape(x):
+            return (
+                "backward starts from one number for all the samples; dL/dy_est has one "
+                "entry per sample, 2 (y_est - y) / n, the shape of y_est"
+            )
         problem = _problem(
             second.grad,
             np.sum(start),
@@ -259,7 +290,12 @@ def check_sequential(sequential_cls):
             return f"step calls {log}; it must call step(lr) of every layer once"
         return None
 
-    return _report("Sequential", run)
+    return _report("Sequential", run, "loss must keep what backward uses, e.g. self.residual")
+
+
+def _sample(values):
+    """The one sample a call received, or "all" for several at once."""
+    return float(values) if np.size(values) == 1 else "all"
 
 
 class _LoggedModel:
@@ -271,21 +307,47 @@ class _LoggedModel:
         self.log = log
 
     def forward(self, x):
-        self.log.append(("forward", float(x)))
+        self.log.append(("forward", _sample(x)))
         return x + self.layers[0].param
 
     def loss(self, y_est, y):
-        self.log.append(("loss", float(y)))
+        self.log.append(("loss", _sample(y)))
         self.residual = y_est - y
         return np.mean(self.residual**2)
 
     def backward(self):
         self.log.append(("backward",))
-        self.layers[0].grad = np.sum(2 * self.residual)
+        residual = getattr(self, "residual", 0.0)  # loss may be missing: train reports it
+        self.layers[0].grad = np.sum(2 * residual)
 
     def step(self, lr):
         self.log.append(("step",))
         self.layers[0].param -= lr * self.layers[0].grad
+
+
+def _history_problem(history, expected):
+    """None if history is right, else what is wrong with it, in words."""
+    if history is None:
+        return "train returns None: end it with return np.array(history)"
+    rows = list(history) if isinstance(history, (list, tuple)) else None
+    if rows and len({np.ndim(row) for row in rows}) > 1:
+        return (
+            "history mixes arrays and single numbers: append params(model), the whole "
+            "array, after each step, as for the first row"
+        )
+    try:
+        history = np.asarray(history, dtype=float)
+    except (TypeError, ValueError):
+        return f"history cannot be made an array of numbers: {history!r}"
+    steps = len(expected) - 1
+    if history.shape == (steps, 1):
+        return "history has one row per step; put the starting parameters first"
+    if history.shape == (steps + 1,):
+        return "each row of history must be params(model), an array"
+    before = np.array([expected[0]] + expected[:-1])
+    if _same(history, before):
+        return "each row is recorded before its step: append params(model) after model.step(lr)"
+    return _problem(history, expected, "the history returned")
 
 
 def check_train(train_fn):
@@ -298,13 +360,23 @@ def check_train(train_fn):
     def run(stage):
         log = []
         stage[0] = "train"
-        history = np.asarray(train_fn(_LoggedModel(1.0, log), x, y, LR, order))
+        try:
+            history, error = train_fn(_LoggedModel(1.0, log), x, y, LR, order), None
+        except NotImplementedError:
+            raise
+        except Exception as raised:  # reported below, after the calls it made
+            history, error = None, raised
         calls = []
         for i in order:
             calls += [("forward", x[i]), ("loss", y[i]), ("backward",), ("step",)]
         for k, (got, want) in enumerate(zip(log, calls)):
             if got != want:
                 step = k // 4 + 1
+                if got[0] == want[0] and got[1] == "all":
+                    return (
+                        f"step {step} calls {got[0]} on all the samples at once; SGD takes "
+                        "one per step: x[i] and y[i] for each index i in order"
+                    )
                 if got[0] == want[0]:
                     return (
                         f"step {step} uses the sample x = {got[1]}, expected "
@@ -314,13 +386,16 @@ def check_train(train_fn):
                     f"call {k % 4 + 1} of step {step} is {got[0]}, expected {want[0]}: "
                     "each step calls forward, loss, backward, step, in this order"
                 )
+        if error is not None and "sequence" in str(error):  # np.array of a ragged history
+            return (
+                "history mixes arrays and single numbers, so np.array(history) fails: "
+                "append params(model), the whole array, after each step, as for the first row"
+            )
+        if error is not None:
+            raise error
         if len(log) != len(calls):
             return f"train makes {len(log)} calls for {len(order)} steps; expected {len(calls)}"
-        if history.shape == (len(order), 1):
-            return "history has one row per step; put the starting parameters first"
-        if history.shape == (len(order) + 1,):
-            return "each row of history must be params(model), an array"
-        return _problem(history, expected, "the history returned")
+        return _history_problem(history, expected)
 
     return _report("train", run)
 

@@ -58,15 +58,45 @@ def _parents_first(order):
     return _first_too_early(order) is None
 
 
+def _breadth_first(root):
+    """root, then its parents, then theirs: the order of a queue."""
+    order, queue = [], [root]
+    while queue:
+        node = queue.pop(0)
+        if node not in order:
+            order.append(node)
+            queue.extend(node.parents)
+    return order
+
+
+def _preorder(root):
+    """A depth-first search that appends a node before visiting its parents."""
+    order = []
+
+    def visit(node):
+        if node not in order:
+            order.append(node)
+            for parent in node.parents:
+                visit(parent)
+
+    visit(root)
+    return order
+
+
 def check_topo_order(topo_order):
     """Run topo_order on a graph in which x and a are used twice each."""
     nodes = _small_graph()
     root = nodes[-1]
 
     def find_problem():
-        order = topo_order(root)
+        try:
+            order = topo_order(root)
+        except AttributeError as error:  # micrograd's node._prev, say
+            return f"fails with AttributeError ({error}): a node's inputs are node.parents"
         if order is None:
             return "returns None: return the list of nodes"
+        if isinstance(order, (set, frozenset, dict)):
+            return f"returns a {type(order).__name__}, which has no order: return a list"
         order = list(order)
         missing = [n.name for n in nodes if n not in order]
         if missing:
@@ -78,7 +108,19 @@ def check_topo_order(topo_order):
             return "is reversed: the root goes last (backward reverses the list itself)"
         if order[0] is root:
             return "puts the root first: append a node after visiting its parents, not before"
-        return _first_too_early(order)
+        problem = _first_too_early(order)
+        if problem and order == _breadth_first(root)[::-1]:
+            return (
+                f"is a breadth-first order, reversed, and {problem}: breadth-first lists a"
+                " node by its shortest path from the root, not after all of its users. Use"
+                " a depth-first search"
+            )
+        if problem and order == _preorder(root)[::-1]:
+            return (
+                f"is a preorder, reversed, and {problem}: reversing does not help; append a"
+                " node after visiting its parents"
+            )
+        return problem
 
     return verdict("topological order", find_problem)
 
@@ -100,6 +142,10 @@ def check_tanh(tanh):
         1 - t**2: "g is missing (chain rule)",
         g * (1 - a**2): "a where t = tanh(a) belongs",
         -want: "the sign is wrong",
+        g - t**2: "g * 1 - t**2 is (g * 1) - t**2: put 1 - t**2 in brackets",
+        g * (1 - t) ** 2: "(1 - t)**2 squares 1 - t: square t alone, 1 - t**2",
+        g * t**2: "t**2 is the part subtracted: the derivative is 1 - t**2",
+        g * (1 - _tanh(t) ** 2): "tanh applied twice: t is already tanh(a)",
     }
 
     def find_problem():
@@ -107,8 +153,18 @@ def check_tanh(tanh):
         got = tanh(leaf).backward_fn(g)
         if leaf.grad != 0.0:
             return "changes self.grad: return the gradient, the engine adds it"
-        if not isinstance(got, (tuple, list)) or len(got) != 1:
+        if isinstance(got, (int, float)):
+            return (
+                f"returns the number {got:.6f}, not a tuple: write (g * ...,) with the comma;"
+                " the engine zips the tuple with the parents"
+            )
+        if not isinstance(got, (tuple, list)):
             return f"returns {got!r}, not a tuple with one gradient such as (g * ...,)"
+        if len(got) != 1:
+            return (
+                f"returns {len(got)} gradients: tanh has one parent, so return a tuple of"
+                " one, (g * ...,)"
+            )
         if _isclose(got[0], want, rel_tol=1e-12):
             return None
         hint = ""

@@ -24,11 +24,20 @@ def as_number(value):
 def check_partial_derivatives(f_value, df_dx, df_dy):
     """Exercise 1: f = 2x^2 + xy + 3y^2, df/dx and df/dy at (1, 2)."""
     answers = {"f_value": f_value, "df_dx": df_dx, "df_dy": df_dy}
-    missing = [name for name, value in answers.items() if is_placeholder(value)]
+    missing = [name for name, value in answers.items() if value is Ellipsis]
     if missing:
         print(
             f"Not answered yet: {', '.join(missing)}. Create x and y with requires_grad=True, "
             "compute f, call f.backward(), then read x.grad and y.grad."
+        )
+        return
+    empty = [name for name, value in answers.items() if value is None]
+    if empty:
+        print(
+            f"{' and '.join(empty)} {'are' if len(empty) > 1 else 'is'} None: a .grad stays "
+            "None until f.backward() has run, "
+            "and only for a tensor created with requires_grad=True. Call f.backward() "
+            "before reading x.grad and y.grad."
         )
         return
     numbers = {name: as_number(value) for name, value in answers.items()}
@@ -40,12 +49,17 @@ def check_partial_derivatives(f_value, df_dx, df_dy):
     if isclose(dx_num, 13.0) and isclose(dy_num, 6.0):
         print("df_dx and df_dy are swapped: df_dx is x.grad and df_dy is y.grad.")
         return
+    if (f_num, dx_num, dy_num) == (13.0, 9.0, 8.0):
+        print("These are the values at x = 2, y = 1: the point is x = 1, y = 2.")
+        return
     problems = []
     if not isclose(f_num, 16.0):
         problems.append(f"f_value = {f_num:g} is off: evaluate 2x^2 + xy + 3y^2 at x = 1, y = 2.")
     if not isclose(dx_num, 6.0):
         problems.append(f"df_dx = {dx_num:g} is off: the term xy contributes y to df/dx.")
-    if not isclose(dy_num, 13.0):
+    if isclose(dy_num, 12.0):
+        problems.append("df_dy = 12 is off: the term xy contributes x to df/dy, besides 6y.")
+    elif not isclose(dy_num, 13.0):
         problems.append(f"df_dy = {dy_num:g} is off: the term 3y^2 contributes 6y to df/dy.")
     if problems:
         print("\n".join(problems))
@@ -72,15 +86,24 @@ def check_accumulation(grad_after_square, grad_after_cube, grad_after_reset):
             "x.grad.item()? That tensor is changed in place by later backward calls."
         )
         return
+    if not isclose(first, 6.0) and first in (second, third) and first in (33.0, 27.0):
+        print(
+            f"grad_after_square = {first:g}, a later value: did you store the tensor x.grad "
+            "instead of x.grad.item()? Later backward calls change that tensor in place."
+        )
+        return
     hints = []
-    if not isclose(first, 6.0):
+    if isclose(first, 9.0):
+        hints.append("grad_after_square = 9 is x^2 itself; its derivative at x = 3 is 2x.")
+    elif not isclose(first, 6.0):
         hints.append(f"grad_after_square = {first:g}: the derivative of x^2 at x = 3 is 2x.")
     if isclose(second, 27.0):
         hints.append(
-            "grad_after_cube = 27 is the cube's gradient alone: you reset x.grad too early. "
-            "Do not reset between the first two backward calls."
+            "grad_after_cube = 27 is the cube's gradient alone, as if backward() overwrote "
+            "x.grad (or you reset it too early). backward() adds: do not reset between the "
+            "first two calls."
         )
-    elif not isclose(second, 33.0):
+    elif not isclose(second, 33.0) and not isclose(second, first + 27.0):
         hints.append(
             f"grad_after_cube = {second:g}: without a reset, the gradient of x^3 (3x^2) is "
             "added to what x.grad already holds."
@@ -89,6 +112,11 @@ def check_accumulation(grad_after_square, grad_after_cube, grad_after_reset):
         hints.append(
             "grad_after_reset = 60: the reset did not happen. Use x.grad.zero_() or "
             "x.grad = None before the last backward call."
+        )
+    elif isclose(third, 0.0):
+        hints.append(
+            "grad_after_reset = 0: you reset after the last backward call. Reset first, "
+            "then call backward() on x^3."
         )
     elif not isclose(third, 27.0):
         hints.append(f"grad_after_reset = {third:g}: after a reset, x.grad holds only 3x^2.")
@@ -114,6 +142,12 @@ def check_matrix_gradients(W, x, grad_W_formula, grad_x_formula):
     W_ref = W.detach().clone().requires_grad_(True)  # the same loss, on fresh copies
     x_ref = x.detach().clone().requires_grad_(True)
     ((W_ref @ x_ref) ** 2).sum().backward()
+    if grad_W_formula.shape == x.shape and grad_x_formula.shape == W.shape:
+        print(
+            "The two answers are swapped: grad_W_formula is dL/dW, with the shape of W, "
+            "and grad_x_formula is dL/dx, with the shape of x."
+        )
+        return
     all_good = True
     for name, mine, ref in [
         ("dL/dW", grad_W_formula, W_ref.grad),
@@ -125,6 +159,11 @@ def check_matrix_gradients(W, x, grad_W_formula, grad_x_formula):
             hint = ""
             if mine.dim() == 2 and mine.shape == ref.shape[::-1]:
                 hint = " It looks transposed: y x^T is torch.outer(y, x), not torch.outer(x, y)."
+            elif name == "dL/dx" and mine.shape == (W @ x).shape:
+                hint = (
+                    " That is the shape of y: 2 y is dL/dy, which the chain rule carries "
+                    "back through y = W x with W^T."
+                )
             print(
                 f"{name} has shape {tuple(mine.shape)} but should have the shape of "
                 f"{name[-1]}, {tuple(ref.shape)}.{hint}"
@@ -144,14 +183,19 @@ def check_matrix_gradients(W, x, grad_W_formula, grad_x_formula):
         print("Correct! dL/dW = 2 y x^T and dL/dx = 2 W^T y, as autograd confirms.")
 
 
-def reference_fit(x, y, learning_rate=0.01, n_steps=200):
-    """Exercise 4's reference: gradient descent on the MSE with hand-derived gradients."""
+def reference_fit(x, y, learning_rate=0.01, n_steps=200, reset=True, sign=-1):
+    """Exercise 4's reference: gradient descent on the MSE with hand-derived gradients.
+    reset=False and sign=+1 give the runs of two slips: gradients never reset (each step
+    uses the sum of all gradients so far) and the gradient added instead of subtracted."""
     w, b, losses = 0.0, 0.0, []
+    sum_w = sum_b = 0.0  # the gradients .grad holds: the last ones, or all of them
     for _ in range(n_steps):
         error = w * x + b - y
         losses.append((error**2).mean().item())
         grad_w, grad_b = 2 * (error * x).mean().item(), 2 * error.mean().item()
-        w, b = w - learning_rate * grad_w, b - learning_rate * grad_b
+        sum_w, sum_b = (0.0, 0.0) if reset else (sum_w, sum_b)
+        sum_w, sum_b = sum_w + grad_w, sum_b + grad_b
+        w, b = w + sign * learning_rate * sum_w, b + sign * learning_rate * sum_b
     return w, b, losses
 
 
@@ -174,16 +218,50 @@ def check_linear_regression(w_fit, b_fit, losses, x_data, y_data):
         return
     w_ref, b_ref, losses_ref = reference_fit(x_data, y_data)
     if len(losses) != len(losses_ref):
-        print(f"losses has {len(losses)} entries; 200 steps give 200 losses.")
-    elif w_num == 0.0 and b_num == 0.0:
+        print(
+            f"losses has {len(losses)} {'entry' if len(losses) == 1 else 'entries'}; "
+            "200 steps give 200 losses (append "
+            "loss.item() inside the loop, once per step)."
+        )
+        return
+    if abs(w_num - w_ref) < 1e-4 and abs(b_num - b_ref) < 1e-4:
+        print(f"Correct! w = {w_num:.2f}, b = {b_num:.2f}, final loss {losses[-1]:.4f}.")
+        return
+    if w_num == 0.0 and b_num == 0.0:
         print("w and b never moved: update them under torch.no_grad(), e.g. w -= lr * w.grad.")
-    elif not all(isfinite(value) for value in losses) or losses[-1] > losses[0]:
+        return
+    if b_num == 0.0 or w_num == 0.0:
+        name = "b" if b_num == 0.0 else "w"
+        print(f"{name} never moved: update both parameters in each step, {name} too.")
+        return
+    if isfinite(losses[0]) and isclose(losses[0], len(x_data) * losses_ref[0], rel_tol=1e-4):
+        print(
+            f"Your first loss, {losses[0]:.4g}, is {len(x_data)} times the mean squared "
+            "error: the loss is a sum. Take the mean, ((w * x + b - y) ** 2).mean()."
+        )
+        return
+    slips = [
+        (
+            reference_fit(x_data, y_data, reset=False),
+            "Your fit is the run without a gradient reset: backward() adds into .grad, so "
+            "each step used the sum of all gradients so far. Reset w.grad and b.grad after "
+            "every update.",
+        ),
+        (
+            reference_fit(x_data, y_data, sign=+1),
+            "The loss grows: your update adds the gradient. Subtract it, "
+            "w -= lr * w.grad, to go downhill.",
+        ),
+    ]
+    for (w_slip, b_slip, _), meaning in slips:
+        if isclose(w_num, w_slip, rel_tol=1e-3) and isclose(b_num, b_slip, rel_tol=1e-3):
+            print(meaning)
+            return
+    if not all(isfinite(value) for value in losses) or losses[-1] > losses[0]:
         print(
             "The loss grows: check the sign of the update (subtract the gradient), the "
             "learning rate (0.01) and that the loss is a mean, not a sum."
         )
-    elif abs(w_num - w_ref) < 1e-4 and abs(b_num - b_ref) < 1e-4:
-        print(f"Correct! w = {w_num:.2f}, b = {b_num:.2f}, final loss {losses[-1]:.4f}.")
     else:
         print(
             f"Your fit (w = {w_num:.4f}, b = {b_num:.4f}) differs from the reference run. "

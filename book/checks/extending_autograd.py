@@ -62,6 +62,17 @@ def _shape(got, like):
     return "" if shape == tuple(like.shape) else f" (shape {shape}, not {tuple(like.shape)})"
 
 
+def _count_problem(result, when):
+    """A sentence if backward did not return one value per input of forward; else None."""
+    if isinstance(result, (tuple, list)) and len(result) == 2:
+        return None
+    count = len(result) if isinstance(result, (tuple, list)) else 1
+    return (
+        f"{when}, and backward returned {count} value(s): return one per input of "
+        "forward, (grad_x, grad_w), with None for an input that needs no gradient"
+    )
+
+
 def _multiply_problem(multiply):
     x = torch.tensor([1.0, -2.0, 3.0, 0.5], dtype=torch.float64)
     w = torch.tensor(1.5, dtype=torch.float64)
@@ -94,22 +105,35 @@ def _multiply_problem(multiply):
     result, changed = run(True, True)
     if changed:
         return _IN_PLACE
-    if not isinstance(result, (tuple, list)) or len(result) != 2:
-        count = len(result) if isinstance(result, (tuple, list)) else 1
-        return (
-            f"backward returned {count} value(s): return one per input of forward, "
-            "(grad_x, grad_w), with None for an input that needs no gradient"
-        )
+    problem = _count_problem(result, "both inputs need a gradient here")
+    if problem:
+        return problem
     grad_x, grad_w = result
     if grad_x is None or grad_w is None:
         which = "x" if grad_x is None else "w"
         return f"both inputs need a gradient here, but backward returned None for {which}"
+    for name, got in (("grad_x", grad_x), ("grad_w", grad_w)):
+        if not isinstance(got, torch.Tensor):
+            return (
+                f"{name} is of type {type(got).__name__}, not a tensor: compute it with torch "
+                "operations on grad_out and the saved tensors"
+            )
     if _matches(grad_x, want_w) and _matches(grad_w, want_x):
         return "the gradients are swapped: return (grad_x, grad_w), in forward's order"
     if _matches(grad_w, g * x):
         return (
             "grad_w has the shape of x, but w is one number shared by every entry of x: "
             "sum grad_out * x over them"
+        )
+    if _matches(grad_w, (g * x).mean()):
+        return (
+            "grad_w is the mean of grad_out * x: w is used once per entry of x, and "
+            "each use adds its share, so sum"
+        )
+    if _matches(grad_x, g * x):
+        return (
+            "grad_x is grad_out * x, but the derivative of w * x by x is w, the other input "
+            "(and unpack in the order saved: x, w = ctx.saved_tensors)"
         )
     if _matches(grad_x, w.expand(4)) or _matches(grad_w, x.sum()):
         return "grad_out is missing: the chain rule multiplies each local derivative by it"
@@ -123,6 +147,9 @@ def _multiply_problem(multiply):
         result, changed = run(*needs)
         if changed:
             return _IN_PLACE
+        problem = _count_problem(result, f"only {'wx'[index]} needs a gradient here")
+        if problem:
+            return problem
         if result[index] is not None:
             return (
                 f"{name} needs no gradient here (ctx.needs_input_grad[{index}] is False), "

@@ -38,6 +38,55 @@ def plot_small_fit(x, y, losses, best_loss, w, b):
     plt.show()
 
 
+def _descend(design, y, lr, mean, steps=100):
+    """w and b (one vector) after `steps` of gradient descent from 0 on the summed or mean
+    squared error: the fits a learner's slips make, for comparison."""
+    theta = torch.zeros(design.shape[1], dtype=design.dtype)
+    scale = 2 / len(y) if mean else 2
+    for _ in range(steps):
+        theta = theta - lr * scale * design.T @ (design @ theta - y)
+    return theta
+
+
+def _least_squares(X, y):
+    ones = torch.ones(len(X), 1, dtype=X.dtype, device=X.device)
+    design = torch.cat([X, ones], dim=1)
+    return design, torch.linalg.lstsq(design, y.unsqueeze(1)).solution.squeeze(1)
+
+
+def _pair(answer):
+    """(w, b) as float64 vectors of 2 and 1 numbers, or None after saying what is wrong."""
+    if isinstance(answer, (tuple, list)) and len(answer) == 3:
+        print(
+            "fit_autograd returns three things, (w, b, losses): keep the first two, "
+            "answer = (w, b)."
+        )
+        return None
+    if not isinstance(answer, (tuple, list)):
+        print(
+            f"answer is one {type(answer).__name__}; it should be the pair (w, b), w with "
+            "2 numbers and b with one."
+        )
+        return None
+    try:
+        w_answer, b_answer = answer
+        w_got = torch.as_tensor(w_answer, dtype=torch.float64).detach().cpu().reshape(-1)
+        b_got = torch.as_tensor(b_answer, dtype=torch.float64).detach().cpu().reshape(-1)
+    except Exception as error:  # a check reports what is wrong, it never crashes
+        print(f"answer should be a pair (w, b), w with 2 numbers and b with one: {error}")
+        return None
+    if len(w_got) == 1 and len(b_got) == 2:
+        print("w and b are swapped: w has 2 numbers and b one, so answer = (w, b).")
+        return None
+    if len(w_got) != 2 or len(b_got) != 1:
+        print(
+            f"answer should be a pair (w, b), w with 2 numbers and b with one: got "
+            f"{len(w_got)} and {len(b_got)}."
+        )
+        return None
+    return torch.cat([w_got, b_got])
+
+
 def check_fit_300(answer, X300, y300):
     """Say whether answer = (w, b) is the least-squares fit of (X300, y300), and if not, why."""
     hint = (
@@ -47,30 +96,41 @@ def check_fit_300(answer, X300, y300):
     if answer is None or answer is ...:
         print(hint)
         return
-    try:
-        w_answer, b_answer = answer
-        if any(part is None or part is ... for part in (w_answer, b_answer)):
-            print(hint)
-            return
-        w_got = torch.as_tensor(w_answer, dtype=torch.float64).detach().cpu().reshape(-1)
-        b_got = torch.as_tensor(b_answer, dtype=torch.float64).detach().cpu().reshape(-1)
-        if len(w_got) != 2 or len(b_got) != 1:
-            raise ValueError(f"got {len(w_got)} weights and {len(b_got)} biases")
-    except Exception as error:  # a check reports what is wrong, it never crashes
-        print(f"answer should be a pair (w, b), w with 2 numbers and b with one: {error}")
+    if isinstance(answer, (tuple, list)) and any(part is None or part is ... for part in answer):
+        print(hint)
         return
-    got = torch.cat([w_got, b_got])
+    got = _pair(answer)
+    if got is None:
+        return
     if not torch.isfinite(got).all() or got.abs().max() > 1e6:
-        print("Still diverging: the parameters are huge or not finite. Try a smaller step.")
+        print(
+            "Still diverging: the parameters are huge or not finite. The summed loss grows "
+            "with the number of samples: try a smaller step, or the mean loss."
+        )
         return
-    ones = torch.ones(len(X300), 1, dtype=X300.dtype, device=X300.device)
-    design = torch.cat([X300, ones], dim=1)
-    best = torch.linalg.lstsq(design, y300.unsqueeze(1)).solution.squeeze(1).cpu()
+    design, best = _least_squares(X300.cpu().double(), y300.cpu().double())
     error = (got - best).abs().max().item()
     if error < 1e-4:
         print(f"Correct: the fit matches least squares to {error:.1e}.")
-    else:
+        return
+    make_data = globals().get("make_data")  # the lesson's data, when the page defined it
+    if callable(make_data):
+        X30, y30 = (torch.as_tensor(array, dtype=torch.float64) for array in make_data(30))
+        if (got - _least_squares(X30, y30)[1]).abs().max() < 1e-4:
+            print(
+                "That is the fit of the 30 samples (X, y), not of the 300: pass X300 and "
+                "y300 to fit_autograd."
+            )
+            return
+    slow = _descend(design, y300.cpu().double(), lr=0.01, mean=True)
+    if (got - slow).abs().max() < 1e-6:
         print(
-            f"Not converged yet: off by {error:.3g} from least squares. "
-            "Try a larger learning rate (without diverging) or more steps."
+            "The mean loss with lr 0.01 is stable but slow: each step removes only about "
+            f"2% of the error, and after 100 steps the fit is still {error:.2g} off. The "
+            "mean divides the gradient by N: take a larger learning rate."
         )
+        return
+    print(
+        f"Not converged yet: off by {error:.3g} from least squares. "
+        "Try a larger learning rate (without diverging) or more steps."
+    )

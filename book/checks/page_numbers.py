@@ -54,8 +54,8 @@ class _Page:
 
     def exact(self, value, expected):
         """value == expected, exactly: integers, shapes, booleans, text, IEEE-exact floats."""
-        got, want = _plain(value), _plain(expected)
-        rounded = [x for x in _numbers(want) if isinstance(x, float) and not _short(x)]
+        got, want = _Page._plain(value), _Page._plain(expected)
+        rounded = [x for x in _Page._numbers(want) if isinstance(x, float) and not _Page._short(x)]
         guard = None
         if rounded:
             guard = f"{rounded[0]!r} is a float that rounding made: use printed() or close()"
@@ -69,11 +69,11 @@ class _Page:
         sign, whole, decimals, exponent, percent = match.groups()
         decimals, scale = decimals or "", 10.0 ** int(exponent or 0)
         unit = 10.0 ** -len(decimals)  # of the printed mantissa, as are `off` and `drift`
-        number = _scalar(value) * (100 if percent else 1)
+        number = _Page._scalar(value) * (100 if percent else 1)
         off = abs(number / scale - float(f"{sign}{whole}.{decimals or 0}"))
         # How far the value may move on another machine, against how far it is from
         # printing another last digit.
-        drift = max(unit * 1e-3, self.DRIFT * _eps(value) * abs(number / scale))
+        drift = max(unit * 1e-3, self.DRIFT * _Page._eps(value) * abs(number / scale))
         room = unit / 2 - off
         guard = None
         if drift >= unit / 2:
@@ -86,7 +86,7 @@ class _Page:
 
     def below(self, value, bound):
         """value < bound, with 1 % to spare in the build."""
-        number = _scalar(value)
+        number = _Page._scalar(value)
         guard = None
         if number > bound - self.SPARE * max(abs(bound), abs(number)):
             guard = f"{number!r} is within {self.SPARE:.0%} of {bound:g}"
@@ -94,7 +94,7 @@ class _Page:
 
     def above(self, value, bound):
         """value > bound, with 1 % to spare in the build."""
-        number = _scalar(value)
+        number = _Page._scalar(value)
         guard = None
         if number < bound + self.SPARE * max(abs(bound), abs(number)):
             guard = f"{number!r} is within {self.SPARE:.0%} of {bound:g}"
@@ -103,7 +103,8 @@ class _Page:
     def close(self, value, expected, rel=0.0, abs=0.0):  # noqa: A002 (_math.isclose's names)
         """Each number of value within abs + rel * |expected| of expected (one number, or
         as many as value has), with half of that to spare in the build."""
-        got, want = list(_numbers(_plain(value))), list(_numbers(_plain(expected)))
+        got = list(_Page._numbers(_Page._plain(value)))
+        want = list(_Page._numbers(_Page._plain(expected)))
         if len(want) == 1:
             want *= len(got)
         if len(got) != len(want) or not got:
@@ -188,55 +189,57 @@ class _Page:
             reasons.append("a GPU, which rounds differently from the CPU the page was built on")
         return "; ".join(reasons)
 
+    # -- helpers (inside the class: a chapter's own names cannot shadow them) ------
 
-def _plain(value):
-    """Tensors and arrays as nested lists of Python numbers, tuples as lists."""
-    if hasattr(value, "detach"):
-        value = value.detach().cpu()
-    if hasattr(value, "tolist"):
-        value = value.tolist()
-    if isinstance(value, (list, tuple)):
-        return [_plain(item) for item in value]
-    return value
+    @staticmethod
+    def _plain(value):
+        """Tensors and arrays as nested lists of Python numbers, tuples as lists."""
+        if hasattr(value, "detach"):
+            value = value.detach().cpu()
+        if hasattr(value, "tolist"):
+            value = value.tolist()
+        if isinstance(value, (list, tuple)):
+            return [_Page._plain(item) for item in value]
+        return value
 
+    @staticmethod
+    def _numbers(value):
+        """Every int and float in `value` (as _plain gives it), in order."""
+        if isinstance(value, list):
+            for item in value:
+                yield from _Page._numbers(item)
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            yield value
 
-def _numbers(value):
-    """Every int and float in `value` (as _plain gives it), in order."""
-    if isinstance(value, list):
-        for item in value:
-            yield from _numbers(item)
-    elif isinstance(value, (int, float)) and not isinstance(value, bool):
-        yield value
+    @staticmethod
+    def _short(x):
+        """True for a float that IEEE arithmetic can give exactly on every machine: an integer,
+        or a number of at most 20 significant bits (-2.5, 0.375, 2**-20). A result that rounding
+        made has all 24 bits of a float32, or 53 of a float64 (0.1, 1.9)."""
+        if not _math.isfinite(x) or (x.is_integer() and abs(x) < 2.0**53):
+            return True
+        return (_math.frexp(x)[0] * 2.0**20).is_integer()
 
+    @staticmethod
+    def _scalar(value):
+        return float(value.item() if hasattr(value, "item") else value)
 
-def _short(x):
-    """True for a float that IEEE arithmetic can give exactly on every machine: an integer,
-    or a number of at most 20 significant bits (-2.5, 0.375, 2**-20). A result that rounding
-    made has all 24 bits of a float32, or 53 of a float64 (0.1, 1.9)."""
-    if not _math.isfinite(x) or (x.is_integer() and abs(x) < 2.0**53):
-        return True
-    return (_math.frexp(x)[0] * 2.0**20).is_integer()
-
-
-def _scalar(value):
-    return float(value.item() if hasattr(value, "item") else value)
-
-
-def _eps(value):
-    """The relative rounding unit of `value`'s type. A Python float that float32 holds
-    exactly is taken for a float32 result (.item() of a float32 tensor): a float64 result
-    lands on one by chance once in 2**29 times."""
-    name = str(getattr(value, "dtype", "")).rsplit(".", 1)[-1]
-    if name in _Page.EPS:
-        return _Page.EPS[name]
-    if "int" in name or isinstance(value, int):
-        return 0.0  # an integer is what it is
-    number = _scalar(value)
-    try:
-        as_float32 = _struct.unpack("f", _struct.pack("f", number))[0]
-    except OverflowError:
-        return _Page.EPS["float64"]
-    return _Page.EPS["float32" if as_float32 == number else "float64"]
+    @staticmethod
+    def _eps(value):
+        """The relative rounding unit of `value`'s type. A Python float that float32 holds
+        exactly is taken for a float32 result (.item() of a float32 tensor): a float64 result
+        lands on one by chance once in 2**29 times."""
+        name = str(getattr(value, "dtype", "")).rsplit(".", 1)[-1]
+        if name in _Page.EPS:
+            return _Page.EPS[name]
+        if "int" in name or isinstance(value, int):
+            return 0.0  # an integer is what it is
+        number = _Page._scalar(value)
+        try:
+            as_float32 = _struct.unpack("f", _struct.pack("f", number))[0]
+        except OverflowError:
+            return _Page.EPS["float64"]
+        return _Page.EPS["float32" if as_float32 == number else "float64"]
 
 
 page = _Page()

@@ -36,15 +36,36 @@ def plot_errors(steps, error32, error64):
 
 
 def check_derivative(answer):
-    """Compare an answer with f'(1.5) for f(x) = x**3 - 2x, and say what is off."""
-    expected = 3 * 1.5**2 - 2
+    """Compare an answer with f'(1.5) for f(x) = x**3 - 2x, and name the slip it looks like."""
+    expected = 3 * 1.5**2 - 2  # 4.75
     if answer is None or answer is ...:
-        print("Not answered yet: build x with requires_grad=True, call backward, read x.grad.")
-    elif isinstance(answer, torch.Tensor) and answer.numel() != 1:
+        print("Not answered yet (or x.grad before any backward call, which is None): build x")
+        print("with requires_grad=True, call backward on f, then read x.grad.")
+        return
+    if isinstance(answer, torch.Tensor) and answer.numel() != 1:
         print(f"Expected a single number, got a tensor of shape {tuple(answer.shape)}.")
-    elif abs(float(answer) - expected) < 1e-5:
+        return
+    try:
+        got = float(answer.detach() if isinstance(answer, torch.Tensor) else answer)
+    except (TypeError, ValueError, RuntimeError):
+        print(f"Expected a number (a float or x.grad), got {answer!r}.")
+        return
+    slips = {  # a wrong number many give, and what it means
+        -expected: "The sign is wrong: check the derivative of -2x.",
+        1.5**3 - 2 * 1.5: "0.375 is f(1.5), the value of f: the answer is its derivative,"
+        " which backward leaves in x.grad.",
+        3 * 1.5**2: "6.75 is 3x^2 alone: the term -2x contributes -2 to the derivative.",
+        3 * 1.5**2 + 2: "8.75 has the wrong sign for the -2x term: its derivative is -2, not +2.",
+        2 * expected: "9.5 is twice the derivative: backward ran twice on the same x, and"
+        " .grad adds up. Create x afresh (or call x.grad.zero_()) before backward.",
+        1.5: "1.5 is x itself: the derivative is in x.grad, not in x.",
+    }
+    if abs(got - expected) < 1e-5:
         print(f"Correct: f'(1.5) = {expected}.")
-    elif abs(float(answer) + expected) < 1e-5:
-        print("The sign is wrong: check the derivative of -2x.")
-    else:
-        print(f"Not quite: got {float(answer)}. Is it the derivative, not f(1.5) itself?")
+        return
+    for number, message in slips.items():
+        if abs(got - number) < 1e-5:
+            print(message)
+            return
+    print(f"Not quite: got {got}. Is it the derivative, not f(1.5) itself? Build f from x")
+    print("with requires_grad=True, call f.backward(), then read x.grad.")

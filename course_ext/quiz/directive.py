@@ -2,10 +2,15 @@
 
 The HTML works without JavaScript: every question shows its options (or the items to put
 in order) and a folded "Show the answer" block with the right answer and every
-explanation. `agq-quiz.js` upgrades it: Check / Try again / Show the answer, feedback
-announced through an aria-live region, a score, items moved by buttons or Alt + arrow
-keys, and answers kept in localStorage. It reads its words from the quiz's
-`data-agq-words` attribute (words.py). Builders other than HTML get the same content as
+explanation (and, for a number, the explanation of each common wrong number).
+`:predict:` makes a prediction box of a quiz: titled "Predict", with no score and no reset,
+kept out of the landing page's progress; the script opens the folded output of the next
+cell (tagged `hide-output`) once the learner has answered.
+
+`agq-quiz.js` upgrades it: Check / Try again / Show the answer, feedback announced
+through an aria-live region, a score, items moved by buttons or Alt + arrow keys, and
+answers kept in localStorage. It reads its words from the quiz's `data-agq-words`
+attribute (words.py). Builders other than HTML get the same content as
 plain docutils nodes (`as_plain_nodes`), so a text or LaTeX build shows the questions
 and their answers instead of dropping them.
 """
@@ -16,14 +21,23 @@ import json
 import re
 
 from docutils import nodes
+from docutils.parsers.rst import directives
 from docutils.statemachine import StringList
 from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from ..html_nodes import add_plain_form, escape_raw_html, load_assets_where_used
-from .model import Question, QuizError, biased_position, parse_quiz
-from .words import WORDS, say
+from .model import (
+    LONGEST_BOOK,
+    Question,
+    QuizError,
+    biased_position,
+    longest_cue,
+    page_gives_away_by_length,
+    parse_quiz,
+)
+from .words import PAGE_WORDS, WORDS, say
 
 logger = logging.getLogger(__name__)
 
@@ -85,6 +99,7 @@ class QuizDirective(SphinxDirective):
     has_content = True
     required_arguments = 0
     optional_arguments = 0
+    option_spec = {"predict": directives.flag}
 
     def run(self) -> list[nodes.Node]:
         try:
@@ -100,13 +115,14 @@ class QuizDirective(SphinxDirective):
 
         serial = self.env.new_serialno("quiz")
         quiz_id = f"quiz-{serial + 1}"
-        root = quiz(ids=[quiz_id], quiz_id=quiz_id, count=len(questions))
+        predict = "predict" in self.options
+        root = quiz(ids=[quiz_id], quiz_id=quiz_id, count=len(questions), predict=predict)
         self.set_source_info(root)
         for number, question in enumerate(questions, 1):
             root += self._question(question, f"{quiz_id}-q{number}", number)
         # For the page's checks and the landing page's progress (see setup_quiz_directive).
         page = self.env.temp_data.setdefault("course_quiz_questions", [])
-        page += [(question, self._file_line(question.line)) for question in questions]
+        page += [(q, self._file_line(q.line), predict) for q in questions]
         return [root]
 
     def _file_line(self, yaml_line: int) -> int:
@@ -155,6 +171,13 @@ class QuizDirective(SphinxDirective):
         answer += self._blocks(
             question.explanation, question.line, quiz_explanation(option="answer")
         )
+        node["mistakes"] = [mistake.answer for mistake in question.mistakes]
+        for index, mistake in enumerate(question.mistakes):
+            explanation = quiz_explanation(option=f"mistake-{index}")
+            heading = nodes.paragraph()
+            heading += nodes.strong("", say("mistake", value=f"{mistake.answer:g}"))
+            explanation += heading
+            answer += self._blocks(mistake.explanation, mistake.line, explanation)
 
     def _order(self, question: Question, node: quiz_question, answer: quiz_answer) -> None:
         node["correct"] = list(range(len(question.items)))
@@ -199,21 +222,29 @@ class QuizDirective(SphinxDirective):
 # --- HTML ---------------------------------------------------------------------------------
 
 
-def visit_quiz(self, node):
-    data = {"data-agq-quiz": node["quiz_id"], "data-agq-words": json.dumps(WORDS)}
-    self.body.append(self.starttag(node, "div", CLASS="agq-quiz", **data))
+def quiz_title(node) -> str:
     count = node["count"]
-    title = WORDS["title"] if count == 1 else say("title_count", count=count)
-    self.body.append(f'<p class="agq-title">{self.encode(title)}</p>')
+    if node.get("predict"):
+        return WORDS["predict_title"]
+    return WORDS["title"] if count == 1 else say("title_count", count=count)
+
+
+def visit_quiz(self, node):
+    data = {"data-agq-quiz": node["quiz_id"], "data-agq-words": json.dumps(PAGE_WORDS)}
+    classes = "agq-quiz agq-predict" if node.get("predict") else "agq-quiz"
+    self.body.append(self.starttag(node, "div", CLASS=classes, **data))
+    self.body.append(f'<p class="agq-title">{self.encode(quiz_title(node))}</p>')
 
 
 def depart_quiz(self, node):
-    self.body.append(
-        '<div class="agq-summary agq-js-only">'
-        '<p class="agq-score" aria-live="polite"></p>'
-        f'<button type="button" class="agq-button agq-reset">{WORDS["reset"]}</button>'
-        "</div></div>\n"
-    )
+    if not node.get("predict"):  # a prediction keeps no score
+        self.body.append(
+            '<div class="agq-summary agq-js-only">'
+            '<p class="agq-score" aria-live="polite"></p>'
+            f'<button type="button" class="agq-button agq-reset">{WORDS["reset"]}</button>'
+            "</div>"
+        )
+    self.body.append("</div>\n")
 
 
 def visit_question(self, node):
@@ -225,6 +256,8 @@ def visit_question(self, node):
     if node["kind"] == "numeric":
         data["data-agq-answer"] = repr(float(node["answer"]))
         data["data-agq-tolerance"] = repr(float(node["tolerance"]))
+        if node.get("mistakes"):
+            data["data-agq-mistakes"] = json.dumps(node["mistakes"])
     else:
         data["data-agq-correct"] = json.dumps(node["correct"])
     self.body.append(self.starttag(node, "fieldset", CLASS="agq-question", **data))
@@ -346,8 +379,7 @@ HTML = {
 def as_plain_nodes(node: quiz) -> nodes.Element:
     """The quiz in standard docutils nodes: each prompt, its options or items, its answer."""
     box = nodes.container(classes=["agq-quiz"])
-    count = node["count"]
-    box += nodes.rubric("", WORDS["title"] if count == 1 else say("title_count", count=count))
+    box += nodes.rubric("", quiz_title(node))
     for question in node.findall(quiz_question):
         legend = question.next_node(quiz_legend)
         box += nodes.paragraph("", "", *[child.deepcopy() for child in legend.children])
@@ -375,16 +407,19 @@ def as_plain_nodes(node: quiz) -> nodes.Element:
 
 
 def check_page(app: Sphinx, doctree: nodes.document) -> None:
-    """Stop a page whose right answers sit in one position; remember its questions' keys."""
+    """Stop a page whose right answers give themselves away (one position, or the longest
+    option, too often); remember its questions' keys and its count of longest options."""
     env = app.env
-    questions = env.temp_data.pop("course_quiz_questions", [])
-    if not questions:
+    entries = env.temp_data.pop("course_quiz_questions", [])
+    if not entries:
         return
-    env.course_quiz_keys[env.docname] = [question.key for question, _ in questions]
-    bias = biased_position([question for question, _ in questions])
+    questions = [question for question, _, _ in entries]
+    env.course_quiz_keys[env.docname] = [q.key for q, _, predict in entries if not predict]
+    env.course_quiz_cues[env.docname] = longest_cue(questions)
+    first_line = min(line for _, line, _ in entries)
+    bias = biased_position(questions)
     if bias:
         position, count, total = bias
-        first_line = min(line for _, line in questions)
         logger.warning(
             f"quiz: the right answer is option {position} in {count} of the page's {total} "
             "single-answer questions, which gives it away: reword one, or pin its order "
@@ -393,21 +428,56 @@ def check_page(app: Sphinx, doctree: nodes.document) -> None:
             type="quiz",
             subtype="position",
         )
+    long = page_gives_away_by_length(questions)
+    if long:
+        count, total = long
+        logger.warning(
+            f"quiz: the right option is the longest in {count} of the page's {total} "
+            "single-answer questions, which gives it away: make the wrong options as "
+            "specific as the right one (tools/check_quizzes.py lists them)",
+            location=(env.docname, first_line),
+            type="quiz",
+            subtype="length",
+        )
+
+
+def check_book(app: Sphinx, env) -> None:
+    """Stop a book whose right options are the longest too often, over all its pages."""
+    cues = getattr(env, "course_quiz_cues", {})
+    count = sum(longest for longest, _ in cues.values())
+    total = sum(singles for _, singles in cues.values())
+    if total and count > LONGEST_BOOK * total:
+        worst = max(cues, key=lambda d: (cues[d][0] / max(cues[d][1], 1), d))
+        logger.warning(
+            f"quiz: the right option is the longest in {count} of the book's {total} "
+            f"single-answer questions (at most {LONGEST_BOOK:.0%}); the most, on this page: "
+            f"{cues[worst][0]} of {cues[worst][1]}",
+            location=(worst, None),
+            type="quiz",
+            subtype="length",
+        )
+
+
+# What each page's quizzes leave in the environment: their keys (for the landing page's
+# progress) and their count of longest right options (for the book's check).
+PER_PAGE = ("course_quiz_keys", "course_quiz_cues")
 
 
 def _init_keys(app: Sphinx) -> None:
-    if not hasattr(app.env, "course_quiz_keys"):
-        app.env.course_quiz_keys = {}
+    for name in PER_PAGE:
+        if not hasattr(app.env, name):
+            setattr(app.env, name, {})
 
 
 def _purge_keys(app: Sphinx, env, docname: str) -> None:
-    getattr(env, "course_quiz_keys", {}).pop(docname, None)
+    for name in PER_PAGE:
+        getattr(env, name, {}).pop(docname, None)
 
 
 def _merge_keys(app: Sphinx, env, docnames, other) -> None:
-    env.course_quiz_keys.update(
-        {d: keys for d, keys in getattr(other, "course_quiz_keys", {}).items() if d in docnames}
-    )
+    for name in PER_PAGE:
+        mine, theirs = getattr(env, name), getattr(other, name, {})
+        mine.update({d: value for d, value in theirs.items() if d in docnames})
 
 
 def setup_quiz_directive(app: Sphinx) -> None:
@@ -415,6 +485,7 @@ def setup_quiz_directive(app: Sphinx) -> None:
     app.connect("env-purge-doc", _purge_keys)
     app.connect("env-merge-info", _merge_keys)
     app.connect("doctree-read", check_page)
+    app.connect("env-check-consistency", check_book)
     for node_class, visitors in HTML.items():
         app.add_node(node_class, html=visitors)
     app.add_directive("quiz", QuizDirective)

@@ -18,6 +18,8 @@ A quiz is a YAML list of questions::
       answer: 300
       tolerance: 0.5          # absolute, optional (default 0)
       explanation: "$3 g^2 \\cdot 2x = 75 \\cdot 4$."
+      mistakes:               # optional: a wrong answer many give, and what it means
+        - {answer: 75, explanation: "That is $df/dg$: multiply by $dg/dx = 4$ too."}
     - type: order
       prompt: Put the steps in the order they run.
       items: [forward pass, loss, backward pass]   # in the right order
@@ -27,13 +29,17 @@ Options are shown in an order that gives nothing away and is the same in every b
 shuffle seeded by the question's own text (`seeded_order`), each explanation staying with
 its option; `shuffle: false` pins the order as written (for options that refer to each
 other). An `order` question is never shown in its right order. `biased_position` finds a
-page whose right answers sit in one position too often.
+page whose right answers sit in one position too often, `longest_is_right` a question
+whose right option gives itself away by being the longest (the build limits both).
+A wrong option's explanation is what a learner who picks it reads; a numeric question's
+`mistakes` do the same for wrong numbers many learners predict.
 """
 
 from __future__ import annotations
 
 import hashlib
 import random
+import re
 from dataclasses import dataclass, field
 
 import yaml
@@ -45,10 +51,14 @@ OPTION_KEYS = {"text", "explanation"}
 KEYS = {
     "single": CHOICE_KEYS,
     "multiple": CHOICE_KEYS,
-    "numeric": {"type", "prompt", "answer", "tolerance", "explanation"},
+    "numeric": {"type", "prompt", "answer", "tolerance", "explanation", "mistakes"},
     "order": {"type", "prompt", "items", "explanation"},
 }
 TYPES = tuple(KEYS)
+MISTAKE_KEYS = {"answer", "explanation"}
+# The build stops when the right option is the longest in more than these shares of the
+# single-answer questions: of one page's (with at least MIN_QUESTIONS), or of the book's.
+LONGEST_PAGE, LONGEST_BOOK, MIN_QUESTIONS = 0.5, 0.35, 4
 
 
 class QuizError(LocatedError):
@@ -67,6 +77,15 @@ class Option:
 
 
 @dataclass
+class Mistake:
+    """A wrong number many learners give, and what it means."""
+
+    answer: float
+    explanation: str
+    line: int
+
+
+@dataclass
 class Question:
     type: str
     prompt: str
@@ -77,6 +96,14 @@ class Question:
     explanation: str = ""
     items: list[str] = field(default_factory=list)  # `order`: in the right order
     shown: list[int] = field(default_factory=list)  # options or items, as shown
+    mistakes: list[Mistake] = field(default_factory=list)  # `numeric`: wrong numbers
+
+    def mistake_for(self, number: float) -> int | None:
+        """The index of the mistake `number` is (within the question's tolerance), if any."""
+        for index, mistake in enumerate(self.mistakes):
+            if abs(number - mistake.answer) <= self.tolerance + 1e-12:
+                return index
+        return None
 
     @property
     def texts(self) -> list[str]:
@@ -161,6 +188,87 @@ def _number(mapping: _Mapping, key: str, what: str) -> float:
     return float(value)
 
 
+def visible_length(text: str) -> int:
+    """The length of an option as a reader sees it: markup characters do not count."""
+    return len(re.sub(r"[`$*_\\{}]", "", " ".join(text.split())))
+
+
+def longest_is_right(question: Question) -> bool:
+    """A single-answer question whose right option is longer than every other."""
+    if question.type != "single":
+        return False
+    lengths = [(visible_length(o.text), o.correct) for o in question.options]
+    right = next(length for length, correct in lengths if correct)
+    return all(length < right for length, correct in lengths if not correct)
+
+
+def longest_cue(questions: list[Question]) -> tuple[int, int]:
+    """(how many single-answer questions have the longest option right, how many there are)."""
+    singles = [q for q in questions if q.type == "single"]
+    return sum(longest_is_right(q) for q in singles), len(singles)
+
+
+def page_gives_away_by_length(questions: list[Question]) -> tuple[int, int] | None:
+    """(count, of how many) when the longest option is right in too many of a page's
+    single-answer questions; else None."""
+    count, total = longest_cue(questions)
+    if total >= MIN_QUESTIONS and count > LONGEST_PAGE * total:
+        return count, total
+    return None
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z0-9_.]+", text.lower()))
+
+
+# A test-taker who does not know the answer: the strategies the quizzes must not reward.
+# Each takes (prompt, options as shown) and returns the index it picks among them.
+def _longest(prompt: str, options: list[str]) -> int:
+    return max(range(len(options)), key=lambda i: (visible_length(options[i]), -i))
+
+
+def _shortest(prompt: str, options: list[str]) -> int:  # a quiz that over-corrects
+    return min(range(len(options)), key=lambda i: (visible_length(options[i]), i))
+
+
+def _echoes_prompt(prompt: str, options: list[str]) -> int:
+    asked = _words(prompt)
+    return max(range(len(options)), key=lambda i: (len(_words(options[i]) & asked), -i))
+
+
+def _first(prompt: str, options: list[str]) -> int:
+    return 0
+
+
+STRATEGIES = {
+    "always the longest": _longest,
+    "always the shortest": _shortest,
+    "the most words of the prompt": _echoes_prompt,
+    "always the first": _first,
+}
+
+
+def strategy_scores(shown: list[tuple[str, list[str], int]]) -> dict[str, float]:
+    """Each strategy's share of right picks over single-answer questions given as
+    (prompt, options as shown, index of the right one), and "chance": the mean of
+    1 / number of options."""
+    scores = {
+        name: sum(pick(p, options) == right for p, options, right in shown) / len(shown)
+        for name, pick in STRATEGIES.items()
+    }
+    scores["chance"] = sum(1 / len(options) for _, options, _ in shown) / len(shown)
+    return scores
+
+
+def as_shown(questions: list[Question]) -> list[tuple[str, list[str], int]]:
+    """The single-answer questions as a test-taker sees them: prompt, options, right one."""
+    return [
+        (q.prompt, [q.options[i].text for i in q.shown], q.right_positions[0])
+        for q in questions
+        if q.type == "single"
+    ]
+
+
 def _check_keys(mapping: _Mapping, allowed: set[str], what: str) -> None:
     for key in mapping:
         if key not in allowed:
@@ -196,6 +304,7 @@ def _question(item, number: int) -> Question:
                     f"{what}: 'tolerance' cannot be negative", item.line_of("tolerance")
                 )
         question.explanation = _text(item, "explanation", what)
+        question.mistakes = _mistakes(item, question, what)
         return question
 
     options = item.get("options")
@@ -248,6 +357,30 @@ def _question(item, number: int) -> Question:
     count = len(question.options)
     question.shown = seeded_order(question.seed, count) if shuffle else list(range(count))
     return question
+
+
+def _mistakes(item: _Mapping, question: Question, what: str) -> list[Mistake]:
+    """A numeric question's wrong numbers with their explanations, validated."""
+    given = item.get("mistakes", [])
+    if not isinstance(given, list) or (not given and "mistakes" in item):
+        raise QuizError(
+            f"{what}: 'mistakes' is a list of {{answer, explanation}}", item.line_of("mistakes")
+        )
+    mistakes: list[Mistake] = []
+    for index, entry in enumerate(given, 1):
+        label = f"{what}, mistake {index}"
+        if not isinstance(entry, _Mapping):
+            raise QuizError(
+                f"{label} must have 'answer' and 'explanation'", item.line_of("mistakes")
+            )
+        _check_keys(entry, MISTAKE_KEYS, label)
+        number = _number(entry, "answer", label)
+        if abs(number - question.answer) <= question.tolerance:
+            raise QuizError(f"{label}: {number:g} is the right answer", entry.line)
+        if any(abs(m.answer - number) <= question.tolerance for m in mistakes):
+            raise QuizError(f"{label} repeats another mistake: {number:g}", entry.line)
+        mistakes.append(Mistake(number, _text(entry, "explanation", label), entry.line))
+    return mistakes
 
 
 def _order(item: _Mapping, question: Question, what: str) -> Question:

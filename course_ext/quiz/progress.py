@@ -15,7 +15,7 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
 from ..html_nodes import add_plain_form, load_assets_where_used
-from .words import WORDS, say
+from .words import PAGE_WORDS, WORDS, say
 
 
 class quiz_progress(nodes.General, nodes.Element):
@@ -59,7 +59,7 @@ def fill(app: Sphinx, doctree: nodes.document, docname: str) -> None:
 
 
 def visit_progress(self, node):
-    data = {"data-agq-words": json.dumps(WORDS)}
+    data = {"data-agq-words": json.dumps(PAGE_WORDS)}
     self.body.append(self.starttag(node, "div", CLASS="agq-progress", **data) + "<ul>")
     for docname, title, keys in node["lessons"]:
         href = self.builder.get_relative_uri(node["from"], docname)

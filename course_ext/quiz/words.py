@@ -10,11 +10,13 @@ WORDS = {
     # The page, without JavaScript too.
     "title": "Quiz",
     "title_count": "Quiz: {count} questions",
+    "predict_title": "Predict",
     "number": "Question {number}. ",
     "your_answer": "Your answer",
     "show_answer": "Show the answer",
     "answer": "Answer: ",
     "within": " (within ±{tolerance})",
+    "mistake": "A common wrong answer, {value}: ",
     "option_right": "✓ Correct: ",
     "option_wrong": "✗ Incorrect: ",
     "check": "Check",
@@ -57,7 +59,20 @@ WORDS = {
     "notebook_right": "✓ correct",
     "notebook_wrong": "✗ incorrect",
     "notebook_order": "The right order:",
+    "notebook_answer": "Question {number}: write your answer ({how}), then run this cell.",
+    "notebook_how_single": "one letter, as listed above",
+    "notebook_how_multiple": 'every right letter, e.g. "ac"',
+    "notebook_how_numeric": "a number",
+    "notebook_how_order": 'the letters in the right order, e.g. "cab"',
+    "notebook_helper": "How the quiz answers back (double-click to see the code)",
+    "notebook_data": "The answers of this quiz (double-click to see them)",
+    "notebook_no_such_option": "Answer with the letters of the options: {options}.",
+    "notebook_one_letter": "One letter: this question has one right answer.",
 }
+
+
+# What the page's script reads (data-agq-words): not the notebook's own words.
+PAGE_WORDS = {k: v for k, v in WORDS.items() if not k.startswith(("notebook_", "kind_"))}
 
 
 def say(key: str, **values) -> str:

@@ -125,6 +125,21 @@
     return correct.length === picked.length && correct.every((c, i) => c === picked[i]);
   }
 
+  /** The common wrong number `number` is, or -1. @param {HTMLFieldSetElement} question @param {number} number */
+  function mistakeOf(question, number) {
+    const tolerance = Number(question.dataset.agqTolerance);
+    const mistakes = /** @type {number[]} */ (JSON.parse(question.dataset.agqMistakes || "[]"));
+    return mistakes.findIndex((m) => Math.abs(number - m) <= tolerance + 1e-12);
+  }
+
+  /** A prediction's answer: the folded output of the next cell, opened. @param {HTMLElement} quiz */
+  function openAnswer(quiz) {
+    let next = quiz.nextElementSibling;
+    while (next && !next.classList.contains("cell")) next = next.nextElementSibling;
+    const folded = next?.querySelector("details.hide.below-input");
+    if (folded) /** @type {HTMLDetailsElement} */ (folded).open = true;
+  }
+
   /** @param {HTMLFieldSetElement} question @param {string} key */
   function explanation(question, key) {
     const source = question.querySelector(`.agq-explanation[data-agq-explains="${key}"]`);
@@ -201,6 +216,11 @@
         const hint = document.createElement("p");
         hint.textContent = say("type_a_number");
         feedback.append(hint);
+      } else {
+        // A wrong number many learners give: say what it is (the quiz's `mistakes`).
+        const index = mistakeOf(question, parseNumber(saved.value[0] || ""));
+        const why = index < 0 ? null : explanation(question, `mistake-${index}`);
+        if (why) feedback.append(why);
       }
       return;
     }
@@ -230,7 +250,8 @@
     const questions = quiz.querySelectorAll(".agq-question");
     const right = Object.values(saved).filter((s) => s.state === "correct").length;
     const done = Object.values(saved).filter((s) => s.state !== "open").length;
-    const score = /** @type {HTMLElement} */ (quiz.querySelector(".agq-score"));
+    const score = /** @type {HTMLElement | null} */ (quiz.querySelector(".agq-score"));
+    if (!score) return; // a prediction keeps no score
     score.textContent = say("score", { right, total: questions.length }) +
       (done < questions.length ? say("still_to_answer", { left: questions.length - done }) : "");
   }
@@ -303,6 +324,8 @@
           else input.checked = restore.value.includes(input.value);
         }
         render(question, restore);
+        const answered = restore.state === "correct" || restore.state === "revealed";
+        if (answered && quiz.classList.contains("agq-predict")) openAnswer(quiz);
       }
 
       const act = (/** @type {Saved["state"]} */ state) => {
@@ -311,6 +334,9 @@
         save(quiz, saved);
         render(question, saved[id]);
         updateScore(quiz, saved);
+        if (quiz.classList.contains("agq-predict") && (state === "correct" || state === "revealed")) {
+          openAnswer(quiz);
+        }
       };
 
       const check = /** @type {HTMLButtonElement} */ (question.querySelector(".agq-check"));
