@@ -2,7 +2,8 @@
 ours throws when storage is refused, YouTube's frame is blocked, or the text is zoomed.
 
 "Ours" is told apart by the script an uncaught error comes from (agq-quiz.js, agb-stepper.js,
-agv-video.js, agc-buttons.js); the theme's own scripts are not under test here.
+agv-video.js, agc-buttons.js). Where storage is refused, the theme's scripts are under
+test too: its controls must work, and no script may throw.
 """
 
 from __future__ import annotations
@@ -118,3 +119,40 @@ def test_widgets_work_and_ours_never_throw(browser, base_url, setting):
         page.wait_for_timeout(200)
         assert not ours(errors), f"{path} ({setting}): {errors}"
         context.close()
+
+
+THEME_PAGES = ["book/intro.html", "book/chain_rule.html", "book/lecture.html", "search.html"]
+
+
+@pytest.mark.parametrize("path", THEME_PAGES)
+def test_where_storage_is_refused_the_themes_controls_work_and_nothing_throws(
+    browser, base_url, path
+):
+    """No uncaught error from any script, the theme's own included; its colour switch,
+    search dialog and drawers work; and nothing is remembered from one load to the next."""
+    url = f"{base_url}/{path}"
+    context, page, errors = open_with(
+        browser, url, base_url, init=REFUSE_STORAGE, viewport={"width": 375, "height": 800}
+    )
+    html = page.locator("html")
+    mode = html.get_attribute("data-mode")
+    page.locator(".theme-switch-button").first.click()
+    expect(html).not_to_have_attribute("data-mode", mode or "")
+    page.keyboard.press("Control+k")  # the search page's own field, else the dialog's
+    expect(page.locator("input[name=q]:focus")).to_have_count(1)
+    if path != "search.html":
+        expect(page.locator("#pst-search-dialog")).to_have_attribute("open", "")
+        page.keyboard.press("Escape")
+        expect(page.locator("#pst-search-dialog")).not_to_have_attribute("open", "")
+    page.locator("button.primary-toggle:visible").first.click()
+    expect(page.locator("#pst-primary-sidebar-modal")).to_have_attribute("open", "")
+    page.keyboard.press("Escape")
+    if page.locator("button.secondary-toggle:visible").count():
+        page.locator("button.secondary-toggle:visible").first.click()
+        expect(page.locator("#pst-secondary-sidebar-modal")).to_have_attribute("open", "")
+        page.keyboard.press("Escape")
+    page.reload(wait_until="networkidle")
+    expect(html).to_have_attribute("data-mode", mode or "")  # the switch was not kept
+    page.wait_for_timeout(200)
+    assert not errors, f"{path}: {errors}"
+    context.close()

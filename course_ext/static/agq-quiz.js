@@ -43,6 +43,8 @@
 
   function storageWorks() {
     try {
+      // @ts-ignore: the page's stand-in for a refused storage (templates/layout.html)
+      if (window.localStorage.inMemoryOnly) return false;
       window.localStorage.setItem(STORAGE_PREFIX + "probe", "1");
       window.localStorage.removeItem(STORAGE_PREFIX + "probe");
       return true;
