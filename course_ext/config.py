@@ -1,14 +1,19 @@
 """Every `course_*` setting, and the site's identity, in one place (as sphinx-design's config.py).
 
-The repository URL in `_config.yml` is the site's one identity: the Pages address, the
-Colab links, the notebooks branch they open, the sitemap, the OpenGraph cards and the 404
-page all derive from it here, so a fork changes that one line. `identity(config)` serves
-the extensions during a build; `book_identity(root)` reads the same from `_config.yml` for
-the tests, the tools and the benchmark, so none of them writes an address of its own.
+The repository URL is the site's one identity: the Pages address, the Colab links, the
+notebooks branch they open, the sitemap, the OpenGraph cards and the 404 page all derive
+from it here. `_config.yml` holds a placeholder (PLACEHOLDER); in GitHub Actions the build
+takes the repository the workflow runs in (`GITHUB_REPOSITORY`, which Actions sets) in its
+place, so a fork deploys itself with no edit, and the placeholder is never published. A
+`_config.yml` that names another repository explicitly wins. `identity(config)` serves the
+extensions during a build; `book_identity(root)` reads the same for the tests, the tools and
+the benchmark, so none of them writes an address of its own.
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
@@ -27,6 +32,17 @@ SETTINGS = {
     "course_parallel_execution": (True, "", [bool], "False executes chapters one by one"),
 }
 NOTEBOOKS_BRANCH = SETTINGS["course_notebooks_branch"][0]
+PLACEHOLDER = "https://github.com/your-org/autograd-course"  # _config.yml's repository.url
+
+
+def repository_url(configured: str, environ: Mapping[str, str] = os.environ) -> str:
+    """The repository the site is built for: the placeholder of `_config.yml` is, in GitHub
+    Actions, the repository the workflow runs in; any other URL stays as configured."""
+    configured = configured.rstrip("/")
+    running_in = environ.get("GITHUB_REPOSITORY", "")
+    if configured != PLACEHOLDER or environ.get("GITHUB_ACTIONS") != "true" or not running_in:
+        return configured
+    return f"https://github.com/{running_in}"
 
 
 def pages_url(repository_url: str) -> str:
@@ -92,17 +108,19 @@ def book_identity(root: Path) -> Identity:
     book = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
     sphinx = (book.get("sphinx") or {}).get("config") or {}
     return make_identity(
-        book["repository"]["url"],
+        repository_url(book["repository"]["url"]),
         sphinx.get("html_baseurl") or (book.get("html") or {}).get("baseurl", ""),
         sphinx.get("course_notebooks_branch", ""),
     )
 
 
 def _derive(app: Sphinx, config: Config) -> None:
-    repository_url = config.html_theme_options.get("repository_url", "")
-    if not repository_url:  # a bare Sphinx project (the extensions' own tests)
+    configured = config.html_theme_options.get("repository_url", "")
+    if not configured:  # a bare Sphinx project (the extensions' own tests)
         return
-    config.course_repository_url = repository_url.rstrip("/")
+    config.course_repository_url = repository_url(configured)
+    # The theme's repository and issues buttons follow it too.
+    config.html_theme_options["repository_url"] = config.course_repository_url
     site = identity(config)
     config.html_baseurl = site.base_url
     if not config.ogp_site_url:

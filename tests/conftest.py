@@ -177,10 +177,15 @@ def copy_repository(destination: Path, with_cache: bool = True) -> Path:
     return destination
 
 
-def run_tests_in(copy: Path, *arguments: str) -> subprocess.CompletedProcess:
-    """Run this suite's tests on a copy of the repository, against the copy's own build."""
+def run_tests_in(
+    copy: Path, *arguments: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    """Run this suite's tests on a copy of the repository, against the copy's own build
+    (with `env` added to the environment)."""
     command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *arguments]
-    return subprocess.run(command, cwd=copy, capture_output=True, text=True, check=False)
+    return subprocess.run(
+        command, cwd=copy, capture_output=True, text=True, check=False, env=os.environ | (env or {})
+    )
 
 
 # Make targets run in a copy without reinstalling: its venv and npm packages are this
@@ -232,8 +237,11 @@ def build_pages(path: Path, pages: list[str], conf: str = SMALL_PROJECT_CONF) ->
     return {"returncode": result.returncode, "stderr": result.stderr}
 
 
-def build_book(path: Path, timeout: int = 900) -> subprocess.CompletedProcess:
-    """Build a book the way `make book` does and return the finished process."""
+def build_book(
+    path: Path, timeout: int = 900, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    """Build a book the way `make book` does (with `env` added to the environment) and
+    return the finished process."""
     jupyter_book = Path(sys.executable).parent / "jupyter-book"
     return subprocess.run(
         [str(jupyter_book), "build", str(path), "-W", "-n", "--keep-going"],
@@ -241,6 +249,7 @@ def build_book(path: Path, timeout: int = 900) -> subprocess.CompletedProcess:
         text=True,
         timeout=timeout,
         cwd=path,
+        env=os.environ | (env or {}),
     )
 
 

@@ -1,12 +1,13 @@
-"""A contributor's fork: everything follows one line, a new chapter needs no other edit,
-and a second build gives the same pages.
+"""A contributor's fork: it deploys itself, a new chapter needs no other edit, and a
+second build gives the same pages.
 
-One copy of the repository, with this tree's execution cache, is pointed at another
-organisation and repository (`repository.url` in `_config.yml`, the one line a fork
-changes) and given a chapter by `make new-chapter`; then it is built. On that one build:
+One copy of the repository, with this tree's execution cache and `_config.yml`'s
+placeholder repository, is given a chapter by `make new-chapter`; then it is built as
+GitHub Actions builds it in a fork that edited nothing (`GITHUB_ACTIONS` and
+`GITHUB_REPOSITORY` set, as Actions sets them). On that one build:
 
-- the Colab links, the Pages path, the sitemap, the OpenGraph cards and the 404 page name
-  the fork, and none names the upstream;
+- the Colab links, the Pages path, the sitemap, the OpenGraph cards, the notebooks'
+  headers and the 404 page name the fork, and none names the upstream or the placeholder;
 - the new chapter is a page, and the suite's own tests (which read the lessons and the
   identity from the configuration) take it in and pass on the copy;
 - only the new chapter was executed, and every quiz and notebook equals the main tree's
@@ -27,6 +28,7 @@ import pytest
 from bs4 import BeautifulSoup, SoupStrainer
 from conftest import IDENTITY, LESSONS, MAKE_IN_COPY, build_book, copy_repository, run_tests_in
 
+from course_ext.config import PLACEHOLDER, repository_url
 from tools import new_chapter
 
 pytestmark = pytest.mark.slow
@@ -42,6 +44,18 @@ FORK = next(
 )
 ORG, REPO = FORK.removeprefix("https://github.com/").split("/")
 BASE = f"https://{ORG}.github.io/{REPO}/"
+# What GitHub Actions sets in a workflow that runs in the fork.
+IN_ACTIONS = {"GITHUB_ACTIONS": "true", "GITHUB_REPOSITORY": f"{ORG}/{REPO}"}
+
+
+def test_in_actions_the_placeholder_is_the_repository_the_workflow_runs_in():
+    assert repository_url(PLACEHOLDER, IN_ACTIONS) == FORK
+    assert repository_url(PLACEHOLDER + "/", IN_ACTIONS) == FORK
+    # A repository named in _config.yml wins; outside Actions nothing changes.
+    named = "https://github.com/org-c/course-c"
+    assert repository_url(named, IN_ACTIONS) == named
+    assert repository_url(PLACEHOLDER, {"GITHUB_REPOSITORY": f"{ORG}/{REPO}"}) == PLACEHOLDER
+    assert repository_url(PLACEHOLDER, {}) == PLACEHOLDER
 
 
 @pytest.fixture(scope="session")
@@ -56,8 +70,8 @@ def build_the_fork(copy) -> dict:
     copy_repository(copy)
     config = copy / "_config.yml"
     text = config.read_text(encoding="utf-8")
-    assert IDENTITY.repository_url in text
-    config.write_text(text.replace(IDENTITY.repository_url, FORK), encoding="utf-8")
+    named = re.search(r"^  url: (\S+)$", text, re.M)[1]  # this tree may be an edited fork
+    config.write_text(text.replace(named, PLACEHOLDER), encoding="utf-8")
     # A title no chapter has yet (this very test may run in a tree that made "Scaffold 0").
     title = next(
         f"Scaffold {n}" for n in range(100) if not (copy / "book" / f"scaffold_{n}.md").exists()
@@ -68,12 +82,12 @@ def build_the_fork(copy) -> dict:
     name = new_chapter.slug(title)
     if made.returncode:
         return {"returncode": made.returncode, "log": made.stdout + made.stderr}
-    result = build_book(copy)
+    result = build_book(copy, env=IN_ACTIONS)
     log = result.stdout + result.stderr
     return {"returncode": result.returncode, "log": log, "title": title, "name": name}
 
 
-def test_a_fork_that_changes_the_repository_url_names_itself_everywhere(fork):
+def test_a_fork_built_in_actions_names_itself_everywhere(fork):
     copy, *_ = fork
     site = copy / "_build" / "html"
     for chapter in LESSONS:
@@ -98,8 +112,10 @@ def test_a_fork_that_changes_the_repository_url_names_itself_everywhere(fork):
     missing = BeautifulSoup((site / "404.html").read_text("utf-8"), "html.parser")
     assets = [e.get("src") or e.get("href") for e in missing.find_all(["script", "link"])]
     assert any(a and a.startswith(f"/{REPO}/_static/") for a in assets), assets
-    for page in site.rglob("*.html"):
-        assert IDENTITY.slug not in page.read_text("utf-8"), f"{page} names the upstream"
+    for page in [*site.rglob("*.html"), *site.rglob("*.ipynb"), site / "sitemap.xml"]:
+        text = page.read_text("utf-8")
+        assert IDENTITY.slug not in text, f"{page} names the upstream"
+        assert PLACEHOLDER.removeprefix("https://") not in text, f"{page} names the placeholder"
 
 
 def test_after_make_new_chapter_the_suite_passes_with_no_other_edit(fork):
@@ -128,6 +144,7 @@ def test_after_make_new_chapter_the_suite_passes_with_no_other_edit(fork):
         "-k",
         f"{name} or test_site or every_page_loads_cleanly",
         "-rA",  # a PASSED line for each test
+        env=IN_ACTIONS,  # the fork's own CI: its tests read the identity as its build did
     )
     assert result.returncode == 0, result.stdout[-3000:]
     # The new lesson is among those tested: its outputs, its notebook alone (on another
