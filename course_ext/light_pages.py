@@ -222,7 +222,15 @@ def purge_stylesheets(app: Sphinx, exception: Exception | None) -> None:
                     named[name].write_text(entry["cut"], encoding="utf-8")
             logger.info(f"{user}: {len(css)} stylesheets cut as in the last build")
             return
-    whole = {name: path.read_bytes() for name, path in named.items()}
+    # A stylesheet Sphinx did not copy again is still the last build's cut: its whole
+    # text is the one the record kept (else the record would call the cut one whole).
+    kept = last.get("css", {})
+    whole = {}
+    for name, path in named.items():
+        data = path.read_bytes()
+        if name in kept and _digest(data) == _digest(kept[name]["cut"].encode()):
+            data = kept[name]["whole"].encode()
+        whole[name] = data
     files = {"content": [str(p) for p in content], "css": [str(p) for p in css]}
     request = json.dumps({**files, "safelist": PURGE_SAFELIST})
     result = subprocess.run(
