@@ -7,6 +7,7 @@
 #   make bench   time cold and incremental builds, weigh the pages, run Lighthouse
 #   make cpu-matrix   every chapter under every emulated CPU set-up, against its page
 #   make colab-check  every exported notebook in a venv of Colab's versions (several GB)
+#   make pdf     the whole course as one PDF in _build/pdf (the site's build then publishes it)
 #   make clean   remove the build output and the execution cache
 
 SHELL := bash
@@ -19,7 +20,7 @@ PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 JB_FLAGS := -W -n --keep-going
 SERVE_PORT ?= 8000
 
-.PHONY: book test test-fast bench serve clean lock lint hooks new-chapter cpu-matrix colab-check
+.PHONY: book test test-fast bench serve clean lock lint hooks new-chapter cpu-matrix colab-check pdf
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +54,13 @@ test: $(VENV)/.dev-deps
 # The tests that need no browser and no temporary builds.
 test-fast: $(VENV)/.dev-deps
 	$(BIN)/python -m pytest -m "not slow"
+
+# The course as one PDF (tools/book_pdf.py): a single-page build from the same execution
+# cache, printed by Chromium. Never touches _build/html; the next `make book` publishes it.
+pdf: $(VENV)/.dev-deps
+	tools/system_deps.sh graphviz chromium node
+	$(MAKE) node_modules/.installed
+	$(BIN)/python -m tools.book_pdf
 
 # A measurement, not a test: tables on stdout, everything in bench/results/bench.json.
 bench: $(VENV)/.dev-deps

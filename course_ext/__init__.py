@@ -19,6 +19,7 @@ from .chapter_source import setup_chapter_source
 from .colab import setup_colab
 from .config import setup_config
 from .csp import setup_csp
+from .downloads import setup_downloads
 from .katex_math import setup_katex_math
 from .light_pages import setup_light_pages
 from .local_mathjax import setup_local_mathjax
@@ -85,6 +86,7 @@ def setup(app: Sphinx) -> dict:
     setup_quiz(app)
     setup_colab(app)
     setup_video(app)
+    setup_downloads(app)
     setup_stepper(app)
     setup_stock_fixes(app)
     setup_toc_check(app)

@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from course_ext.downloads import PDF_NAME
+
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 ACTIONLINT = """
@@ -135,6 +137,9 @@ def test_deploy_happens_only_after_the_tests():
     ]
     assert "make test" in runs, "the deploy build does not run the tests"
     assert uploads and uploads[0] > runs.index("make test"), "the site is uploaded before testing"
+    # The PDF is made before the site's build (which publishes it), and checked after.
+    assert runs.index("make pdf") < runs.index("make test"), "the PDF is made after the site"
+    assert any(PDF_NAME in run for run in runs[runs.index("make test") :]), "no PDF check"
     assert deploy["needs"] == "build"
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
     assert deploy["environment"]["name"] == "github-pages"
