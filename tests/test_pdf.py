@@ -119,6 +119,8 @@ def test_the_pdf_holds_formulas_answers_and_gradients(reader):
     assert "dL/dL=1" in chain_rule  # typeset math, as text
     assert "grad 300" in chain_rule  # the stepper's complete graph, gradients shown
     assert "It stores x.grad = 300." in chain_rule  # its steps in words
+    first, last = chapter_pages(reader, "debugging_gradients")  # folded outputs: opened
+    assert "code cell" not in text_of(reader, first, last)  # no "Hide code cell output"
     first, last = chapter_pages(reader, "why_autodiff")
     why = re.sub(r"\s+", " ", text_of(reader, first, last))
     assert "The answer is at the end of the chapter." in why

@@ -135,6 +135,10 @@ def print_document(page: Path, identity) -> tuple[Path, list[str]]:
         folded.decompose()
     for folded in article.select("details"):
         folded["open"] = ""
+    for folded in article.select("details.hide"):  # no "Hide code cell output" on paper
+        for toggle in folded.find_all("summary", recursive=False):
+            toggle.decompose()
+        folded.unwrap()
     for clutter in article.select("a.headerlink, .agq-js-only, .agb-js-only, button"):
         clutter.decompose()
 
