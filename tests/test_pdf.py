@@ -11,6 +11,7 @@ same file for file before and after.
 from __future__ import annotations
 
 import io
+import os
 import re
 import subprocess
 import unicodedata
@@ -155,7 +156,22 @@ def test_fonts_are_embedded_and_the_pdf_is_tagged(reader):
     assert fonts and all(fonts.values()), [name for name, ok in fonts.items() if not ok]
     assert any("KaTeX" in name for name in fonts), sorted(fonts)
     root = reader.trailer["/Root"]
-    assert root["/MarkInfo"]["/Marked"] and "/StructTreeRoot" in root
+    assert root["/MarkInfo"]["/Marked"] and "/StructTreeRoot" in root and root["/Lang"] == "en"
+    assert reader.metadata.title == "Autograd, executed"
+
+
+def test_the_pdf_is_dated_by_its_commit_not_by_the_print(reader):
+    committed = subprocess.run(
+        ["git", "log", "-1", "--format=%cd", "--date=format-local:%Y%m%d%H%M%S"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "TZ": "UTC"},
+        check=True,
+    ).stdout.strip()
+    assert (
+        reader.metadata["/CreationDate"] == reader.metadata["/ModDate"] == f"D:{committed}+00'00'"
+    )
 
 
 def test_no_code_line_is_cut_at_the_margin(made, browser):

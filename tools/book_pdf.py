@@ -25,7 +25,9 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
 import re
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -244,9 +246,24 @@ def _chapter_pages(pdf: bytes, titles: list[str]) -> list[int]:
     return [pages[_squeezed(title)] for title in titles]
 
 
+def _source_date() -> str | None:
+    """The date of the commit the book is made from, as a PDF date: what the PDF's dates
+    say, so that two prints of one commit give the same bytes (Chromium writes the time
+    of the print). None outside a git checkout."""
+    found = subprocess.run(
+        ["git", "log", "-1", "--format=%cd", "--date=format-local:%Y%m%d%H%M%S"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "TZ": "UTC"},
+    )
+    return f"D:{found.stdout.strip()}+00'00'" if found.returncode == 0 and found.stdout else None
+
+
 def _whole_bookmarks(pdf: bytes, headings: list[str]) -> bytes:
-    """The bookmarks with the headings' own words: a heading printed on two lines is
-    bookmarked by Chromium with its lines joined without a space."""
+    """The bookmarks with the headings' own words (a heading printed on two lines is
+    bookmarked by Chromium with its lines joined without a space), and the dates of the
+    commit instead of the print's."""
     from pypdf import PdfReader, PdfWriter
     from pypdf.generic import NameObject, TextStringObject
 
@@ -262,6 +279,9 @@ def _whole_bookmarks(pdf: bytes, headings: list[str]) -> bytes:
         if _squeezed(title) in spelled:
             item[NameObject("/Title")] = TextStringObject(spelled[_squeezed(title)])
         stack += [item.get("/First"), item.get("/Next")]
+    date = _source_date()
+    metadata = {key: value for key, value in (writer.metadata or {}).items() if "Date" not in key}
+    writer.metadata = {**metadata, **({"/CreationDate": date, "/ModDate": date} if date else {})}
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
