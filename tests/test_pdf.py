@@ -11,10 +11,10 @@ same file for file before and after.
 from __future__ import annotations
 
 import io
-import os
 import re
 import subprocess
 import unicodedata
+from datetime import UTC, datetime
 
 import pytest
 from conftest import IDENTITY, LESSONS, MAKE_IN_COPY, ROOT, SITE, built_page
@@ -161,14 +161,14 @@ def test_fonts_are_embedded_and_the_pdf_is_tagged(reader):
 
 
 def test_the_pdf_is_dated_by_its_commit_not_by_the_print(reader):
-    committed = subprocess.run(
-        ["git", "log", "-1", "--format=%cd", "--date=format-local:%Y%m%d%H%M%S"],
+    seconds = subprocess.run(
+        ["git", "show", "-s", "--format=%ct", "HEAD"],
         cwd=ROOT,
         capture_output=True,
         text=True,
-        env={**os.environ, "TZ": "UTC"},
         check=True,
-    ).stdout.strip()
+    ).stdout
+    committed = datetime.fromtimestamp(int(seconds), tz=UTC).strftime("%Y%m%d%H%M%S")
     assert (
         reader.metadata["/CreationDate"] == reader.metadata["/ModDate"] == f"D:{committed}+00'00'"
     )

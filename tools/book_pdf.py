@@ -248,7 +248,7 @@ def _chapter_pages(pdf: bytes, titles: list[str]) -> list[int]:
 
 def _source_date() -> str | None:
     """The date of the commit the book is made from, as a PDF date: what the PDF's dates
-    say, so that two prints of one commit give the same bytes (Chromium writes the time
+    say, so that two prints of one commit carry the same dates (Chromium writes the time
     of the print). None outside a git checkout."""
     found = subprocess.run(
         ["git", "log", "-1", "--format=%cd", "--date=format-local:%Y%m%d%H%M%S"],
