@@ -73,3 +73,11 @@ def said(check, *arguments) -> str:
     with contextlib.redirect_stdout(out):
         check(*arguments)
     return out.getvalue()
+
+
+def assert_named(message: str, words: list[str], success: str) -> None:
+    """A check's message for a slip: without the chapter's word for success, and with each
+    of the words that name the slip."""
+    assert success not in message, message
+    missing = [word for word in words if word not in message]
+    assert not missing, f"{missing} not in {message!r}"
