@@ -28,6 +28,7 @@ from course_ext.notebook_export import (
 )
 from course_ext.quiz.model import parse_quiz
 from course_ext.quiz.notebook import quiz_markdown
+from tools.colab_check import TESTED
 from tools.notebook_run import Run, execute, missing_from, page_outputs, printed
 
 # The unit tests of the conversion use a made-up site; the build tests read the real one.
@@ -453,3 +454,16 @@ def test_colab_check_reports_one_line_per_notebook(site, tmp_path):
         lines[1],
     ), lines[1]
     assert lines[-1] == "1 of 1 notebooks ran with no error and no check off"
+
+
+def test_colab_check_records_only_a_run_under_colabs_versions(tmp_path):
+    """tested.txt is quoted on the landing page as a run under Colab's versions: run with
+    this venv's (torch 2.13, not Colab's 2.11), --record refuses before running anything."""
+    before = TESTED.read_bytes()
+    result = tool("colab_check", "--notebooks", str(tmp_path), "--record")
+    assert result.returncode != 0
+    assert re.search(
+        r"--record needs Colab's versions \(torch [\d.]+ here, [\d.]+ on Colab", result.stderr
+    )
+    assert ".venv-colab" in result.stderr
+    assert TESTED.read_bytes() == before

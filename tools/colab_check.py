@@ -29,6 +29,24 @@ from tools.notebook_run import execute, missing_from, page_outputs, printed
 
 ROOT = Path(__file__).resolve().parent.parent
 TESTED = ROOT / "tools" / "colab" / "tested.txt"
+COLAB_PINS = ROOT / "tools" / "colab" / "constraints.txt"
+RECORDED = ("torch", "numpy", "jax")  # the versions tested.txt names
+
+
+def not_colabs(pins: Path = COLAB_PINS) -> list[str]:
+    """The recorded packages whose installed version is not Colab's pin ("torch 2.13.0 here,
+    2.11.0 on Colab"): tested.txt must only ever name a run under Colab's versions."""
+    pinned = dict(
+        line.strip().split("==", 1)
+        for line in pins.read_text(encoding="utf-8").splitlines()
+        if "==" in line and not line.startswith("#")
+    )
+    here = {name: version(name).split("+")[0] for name in RECORDED}
+    return [
+        f"{name} {here[name]} here, {pinned.get(name)} on Colab"
+        for name in RECORDED
+        if here[name] != pinned.get(name)
+    ]
 
 
 def main() -> int:
@@ -39,6 +57,11 @@ def main() -> int:
     args = parser.parse_args()
     import nbformat
 
+    if args.record and (other := not_colabs()):
+        sys.exit(
+            f"--record needs Colab's versions ({'; '.join(other)}): run it with the Python "
+            "of .venv-colab (`make colab-check` does)"
+        )
     paths = sorted(args.notebooks.glob("*.ipynb"))
     if not paths:
         sys.exit(f"no notebooks in {args.notebooks}: run `make book` first")
