@@ -117,7 +117,9 @@ def test_every_chapter_is_bookmarked_in_toc_order_with_its_page_in_the_contents(
 def test_the_pdf_holds_formulas_answers_and_gradients(reader):
     first, last = chapter_pages(reader, "chain_rule")
     chain_rule = text_of(reader, first, last)
-    assert "dL/dL=1" in chain_rule  # typeset math, as text
+    # Typeset math, as text; pypdf guesses the spaces between glyphs from their places,
+    # and guesses differently as the subset fonts change: compare without them.
+    assert "dL/dL=1" in re.sub(r"\s", "", chain_rule)
     assert "grad 300" in chain_rule  # the stepper's complete graph, gradients shown
     assert "It stores x.grad = 300." in chain_rule  # its steps in words
     first, last = chapter_pages(reader, "debugging_gradients")  # folded outputs: opened
