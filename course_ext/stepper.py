@@ -2,18 +2,22 @@
 
     ```{backprop-stepper}
     x = 2.0, y = 3.0, w = 4.0
-    z = (x + y) * w
+    a = x + y
+    z = a * w
     ```
 
-At build time the expression is evaluated with PyTorch (float64) in the Sphinx process,
+The inputs, then one line per named result, the last the output. At build time the lines
+are evaluated with PyTorch (float64) in the Sphinx process,
 from its parsed syntax tree (only arithmetic, names and a few functions: no `eval`). The
 graph walked is the one PyTorch recorded: `grad_fn` nodes through `next_functions`, down to
 the `AccumulateGrad` node of each input. Every number shown comes from PyTorch itself:
 each node's forward value is the tensor its operation returned, and a hook on each node
 (`Node.register_hook`) records, in the order the engine runs them, the gradient it
-receives and the gradients it passes on; none is recomputed by formulas of ours (the local
-derivative shown is their ratio). Graphviz lays the graph out (`dot -Tplain`); the SVG is
-drawn here, so its parts carry the classes the script and the two themes need.
+receives and the gradients it passes on; none is recomputed by formulas of ours. Each
+local derivative is also shown as a rule with its values (`stepper_rules.py`), checked
+against the ratio of what PyTorch passed on to what it received. Graphviz lays the graph
+out (`dot -Tplain`); the SVG is drawn here, so its parts carry the classes the script and
+the two themes need.
 
 This module owns the stepper's forms: the model (`record`), the HTML (an inline SVG with
 every value and gradient, the steps as data, the controls, and the steps in words for
@@ -43,6 +47,7 @@ from sphinx.util.docutils import SphinxDirective
 from .errors import LocatedError
 from .html_nodes import add_plain_form, load_assets_where_used
 from .notebook_export import register_notebook_form
+from .stepper_rules import RULES, Operands, agrees, number, worked
 
 if TYPE_CHECKING:
     import torch
@@ -64,12 +69,13 @@ WORDS = {
     "seed": "Backward starts at {name} with the seed d{name}/d{name} = 1.",
     "receives": "{fn} (for {name}) receives {received}.",
     "meet": "{fn} (for {name}) receives {parts} = {received}: {count} paths meet here.",
-    "passes": "Times the local derivative {local}, it passes {received} × {local} = {value} "
+    "passes": "The local derivative is {rule}: it passes {received} × {local} = {value} "
     "to {target}.",
     "stores": "It stores {name}.grad = {received}.",
     "details": "{fn} for {name}: value {value}, gradient {grad}.",
     "saved": "Saved for backward: {saved}.",
     "nothing_saved": "Nothing saved for backward.",
+    "rules": "Local derivatives: {rules}.",
     "value": "value {value}",
     "grad": "grad {grad}",
     "notebook": "The graph of {expression}, with every value and gradient. On the course's page "
@@ -92,10 +98,6 @@ class StepperError(LocatedError):
     """A mistake in a stepper's body; `line` counts from 1 in the body."""
 
 
-def number(value: float) -> str:
-    return format(value, ".6g")
-
-
 @dataclass
 class Node:
     """One node of the recorded graph: an input (its AccumulateGrad) or an operation."""
@@ -108,6 +110,7 @@ class Node:
     inputs: list[str] = field(default_factory=list)  # node ids, in next_functions order
     grad: float = 0.0
     saved: list[tuple[str, str]] = field(default_factory=list)
+    rules: list[str] = field(default_factory=list)  # its local derivatives, worked out
 
 
 @dataclass
@@ -119,15 +122,17 @@ class Recording:
     backward: list[dict]  # {node, received, parts: [[from, value]], passes: [[to, value]]}
 
 
-def parse_body(lines: list[str]) -> tuple[dict[str, float], str, ast.expr]:
-    """`x = 2.0, y = 3.0` then `z = <expression>`: the inputs, the output's name, the tree."""
+def parse_body(lines: list[str]) -> tuple[dict[str, float], list[tuple[str, ast.expr, int]]]:
+    """`x = 2.0, y = 3.0`, then one or more `name = <expression>` lines: the inputs, and each
+    named result (name, tree, line), the last one the output."""
     content = [(n, line) for n, line in enumerate(lines, 1) if line.strip()]
-    if len(content) != 2:
+    if len(content) < 2:
         raise StepperError(
-            "write two lines: the inputs (x = 2.0, y = 3.0), then the output (z = x * y)",
-            content[2][0] if len(content) > 2 else 1,
+            "write the inputs (x = 2.0, y = 3.0), then the output (z = x * y), with named "
+            "results between them if you like (g = x + y)",
+            1,
         )
-    (first, inputs_line), (second, output_line) = content
+    (first, inputs_line), *statements = content
     inputs = {}
     for part in inputs_line.split(","):
         match = INPUT.match(part)
@@ -136,18 +141,26 @@ def parse_body(lines: list[str]) -> tuple[dict[str, float], str, ast.expr]:
         if match["name"] in inputs or match["name"] in FUNCTIONS:
             raise StepperError(f"the input name {match['name']!r} is taken", first)
         inputs[match["name"]] = float(match["value"])
-    try:
-        tree = ast.parse(output_line.strip(), mode="exec")
-    except SyntaxError as error:
-        raise StepperError(f"the expression does not parse: {error.msg}", second) from None
-    statement = tree.body[0] if len(tree.body) == 1 else None
-    if not (
-        isinstance(statement, ast.Assign)
-        and len(statement.targets) == 1
-        and isinstance(statement.targets[0], ast.Name)
-    ):
-        raise StepperError("the second line names the output: `z = <expression>`", second)
-    return inputs, statement.targets[0].id, statement.value
+    named = []
+    for number_, line in statements:
+        try:
+            tree = ast.parse(line.strip(), mode="exec")
+        except SyntaxError as error:
+            raise StepperError(f"the expression does not parse: {error.msg}", number_) from None
+        statement = tree.body[0] if len(tree.body) == 1 else None
+        if not (
+            isinstance(statement, ast.Assign)
+            and len(statement.targets) == 1
+            and isinstance(statement.targets[0], ast.Name)
+        ):
+            raise StepperError(
+                "each line after the inputs names its result: `z = <expression>`", number_
+            )
+        name = statement.targets[0].id
+        if name in inputs or name in FUNCTIONS or any(name == n for n, _, _ in named):
+            raise StepperError(f"the name {name!r} is taken", number_)
+        named.append((name, statement.value, number_))
+    return inputs, named
 
 
 class _Evaluator:
@@ -155,6 +168,7 @@ class _Evaluator:
 
     def __init__(self, leaves: dict[str, torch.Tensor], line: int):
         self.leaves, self.line, self.made = leaves, line, {}
+        self.operands = {}  # grad_fn -> the rule's name, and [(role, tree, value)]
 
     def __call__(self, tree: ast.expr) -> torch.Tensor:
         return self.evaluate(tree)
@@ -169,17 +183,20 @@ class _Evaluator:
         if isinstance(tree, ast.Name):
             if tree.id not in self.leaves:
                 names = ", ".join(self.leaves)
-                raise StepperError(f"unknown name {tree.id!r} (the inputs are {names})", self.line)
+                raise StepperError(f"unknown name {tree.id!r} (known: {names})", self.line)
             return self.leaves[tree.id]
         if isinstance(tree, ast.UnaryOp) and isinstance(tree.op, ast.USub):
-            return self.note(tree, -self.evaluate(tree.operand), "−")
+            operand = self.evaluate(tree.operand)
+            return self.note(tree, -operand, "−", "neg", [("a", tree.operand, operand)])
         if isinstance(tree, ast.BinOp) and type(tree.op) in OPERATORS:
             left, right = self.evaluate(tree.left), self.evaluate(tree.right)
             symbol = OPERATORS[type(tree.op)]
             if isinstance(tree.op, ast.Pow) and isinstance(tree.right, ast.Constant):
                 symbol = f"**{tree.right.value:g}"
             result = ARITHMETIC[type(tree.op)](left, right)
-            return self.note(tree, result, symbol)
+            rule = OPERATORS[type(tree.op)]
+            operands = [("a", tree.left, left), ("b", tree.right, right)]
+            return self.note(tree, result, symbol, rule, operands)
         if (
             isinstance(tree, ast.Call)
             and isinstance(tree.func, ast.Name)
@@ -188,19 +205,24 @@ class _Evaluator:
             and not tree.keywords
         ):
             argument = torch.as_tensor(self.evaluate(tree.args[0]), dtype=torch.float64)
-            return self.note(tree, getattr(torch, tree.func.id)(argument), tree.func.id)
+            result = getattr(torch, tree.func.id)(argument)
+            return self.note(
+                tree, result, tree.func.id, tree.func.id, [("a", tree.args[0], argument)]
+            )
         what = ast.unparse(tree)
         known = ", ".join(FUNCTIONS)
         raise StepperError(
             f"{what!r} is not arithmetic on the inputs (+ - * / **, and {known})", self.line
         )
 
-    def note(self, tree: ast.expr, result, symbol: str):
-        """Keep the tensor the operation returned: its value is the node's forward value."""
+    def note(self, tree: ast.expr, result, symbol: str, rule: str, operands: list):
+        """Keep the tensor the operation returned: its value is the node's forward value;
+        and its operands, (role, tree, value), for the rule of its local derivatives."""
         import torch
 
         if isinstance(result, torch.Tensor) and result.grad_fn is not None:
             self.made.setdefault(result.grad_fn, (tree, symbol, result.item()))
+            self.operands.setdefault(result.grad_fn, (rule, operands, self.line))
         return result
 
 
@@ -223,8 +245,8 @@ def record(lines: list[str], data: tuple[str, ...] = ()) -> Recording:
 
     Names in `data` are inputs that need no gradient: like a batch of data, they are not in
     the graph PyTorch records (the nodes that use them keep them as saved values)."""
-    inputs, output, tree = parse_body(lines)
-    expression_line = max(n for n, line in enumerate(lines, 1) if line.strip())
+    inputs, statements = parse_body(lines)
+    output, tree, expression_line = statements[-1]
     unknown = [name for name in data if name not in inputs]
     if unknown:
         raise StepperError(f":data: names {', '.join(unknown)}, which is not an input", 1)
@@ -237,20 +259,20 @@ def record(lines: list[str], data: tuple[str, ...] = ()) -> Recording:
         name: torch.tensor(value, dtype=torch.float64, requires_grad=name not in data)
         for name, value in inputs.items()
     }
-    evaluator = _Evaluator(leaves, expression_line)
-    result = evaluator(tree)
-    if not isinstance(result, torch.Tensor) or result.grad_fn is None:
-        raise StepperError(
-            "the result is an input or a constant: there is no operation to step through",
-            expression_line,
-        )
+    evaluator = _Evaluator(dict(leaves), expression_line)
+    named = {}  # grad_fn -> the name a line of the body gave its result
+    for name, statement, line in statements:
+        evaluator.line = line
+        result = evaluator(statement)
+        if not isinstance(result, torch.Tensor) or result.grad_fn is None:
+            raise StepperError(
+                "the result is an input or a constant: there is no operation to step through",
+                line,
+            )
+        named.setdefault(result.grad_fn, name)
+        evaluator.leaves[name] = result
     if result.numel() != 1:
         raise StepperError("the result is not a scalar: backward needs one number", expression_line)
-    if result.grad_fn is None:
-        raise StepperError(
-            "the result is an input or a constant: there is no operation to step through",
-            expression_line,
-        )
 
     graph, ids, order = {}, {}, []  # fn -> Node, fn -> id, fns in the order walked
 
@@ -269,8 +291,9 @@ def record(lines: list[str], data: tuple[str, ...] = ()) -> Recording:
                     expression_line,
                 )
             made, symbol, value = evaluator.made[fn]
-            name = output if made is tree else ast.unparse(made)
-            node = Node(ids[fn], name, symbol, type(fn).__name__, value, children)
+            name = named.get(fn) or ast.unparse(made)
+            title = f"{symbol} → {named[fn]}" if fn in named else symbol
+            node = Node(ids[fn], name, title, type(fn).__name__, value, children)
             node.saved = _saved(fn)
         graph[fn] = node
         order.append(fn)
@@ -304,7 +327,9 @@ def record(lines: list[str], data: tuple[str, ...] = ()) -> Recording:
                 continue
             passes.append([ids[child], value])
             contributions[ids[child]].append([node.id, value])
-        backward.append({"node": node.id, "received": received, "passes": passes})
+        rules = _worked_rules(fn, node, evaluator, received, passes)
+        node.rules = [text for text, _ in rules]
+        backward.append({"node": node.id, "received": received, "passes": passes, "rules": rules})
     for step in backward:
         step["parts"] = contributions[step["node"]]
     # Every leaf's gradient is PyTorch's own `.grad`.
@@ -317,8 +342,56 @@ def record(lines: list[str], data: tuple[str, ...] = ()) -> Recording:
         raise StepperError("every input is :data:: nothing needs a gradient", 1)
     forward.sort(key=lambda i: list(inputs).index(nodes_by_id[i].name))
     forward += [ids[fn] for fn in evaluator.made if fn in ids]
-    text = f"{output} = {ast.unparse(tree)}"
-    return Recording(text, output, nodes_by_id, forward, backward)
+    return Recording(expression_text(statements), output, nodes_by_id, forward, backward)
+
+
+def expression_text(statements: list[tuple[str, ast.expr, int]]) -> str:
+    """The body's lines after the inputs, as one line: "g = x ** 2 + 1; f = g ** 3"."""
+    return "; ".join(f"{name} = {ast.unparse(tree)}" for name, tree, _ in statements)
+
+
+def _in_formula(tree: ast.expr, value) -> str:
+    """An operand as a rule writes it: a name, a number, or a sub-expression in brackets."""
+    if isinstance(tree, ast.Constant):
+        return number(value)
+    if isinstance(tree, (ast.Name, ast.Call)):
+        return ast.unparse(tree)
+    return f"({ast.unparse(tree)})"
+
+
+def _worked_rules(fn, node: Node, evaluator: _Evaluator, received: float, passes) -> list:
+    """For each gradient a node passes on, (its local derivative written out with the
+    forward values put in, "∂f/∂g = 3 · g² = 3 · 5² = 75", and its value), checked against
+    PyTorch: the rule times what the node received must be what PyTorch passed on."""
+    if fn not in evaluator.operands:
+        return []  # an input: it passes nothing on
+    import torch
+
+    key, operands, line = evaluator.operands[fn]
+    values = [float(v.detach()) if hasattr(v, "detach") else float(v) for _, _, v in operands]
+    values.append(0.0)  # b, for an operation of one operand
+    names = {role: _in_formula(tree, value) for role, tree, value in operands}
+    result = node.name if node.name.isidentifier() else f"({node.name})"
+    in_names = Operands(names["a"], names.get("b", ""), result)
+    in_graph = [
+        (role, tree)
+        for role, tree, value in operands
+        if isinstance(value, torch.Tensor) and value.requires_grad
+    ]
+    worked_out = []
+    for (role, tree), (_, passed) in zip(in_graph, passes, strict=True):
+        rule = RULES[key][role]
+        text, local = worked(rule, in_names, (values[0], values[1], node.value))
+        if not agrees(local, received, passed):
+            raise StepperError(
+                f"the rule for {key} in course_ext/stepper_rules.py gives the local derivative "
+                f"{number(local)}, where PyTorch passed back {number(passed)} for "
+                f"{number(received)} received: the rule is wrong",
+                line,
+            )
+        operand = names[role].strip("()") if isinstance(tree, ast.Name) else names[role]
+        worked_out.append((f"∂{result}/∂{operand} = {text}", local))
+    return worked_out
 
 
 # --- the steps in words --------------------------------------------------------------------
@@ -349,11 +422,11 @@ def step_texts(rec: Recording) -> tuple[list[str], list[list[str]]]:
             )
         else:
             said.append(WORDS["receives"].format(fn=node.fn, name=node.name, received=received))
-        for target, value in step["passes"]:
-            local = number(value / step["received"]) if step["received"] else "—"
+        for (target, value), (rule, local) in zip(step["passes"], step["rules"], strict=True):
             said.append(
                 WORDS["passes"].format(
-                    local=local,
+                    rule=rule,
+                    local=number(local),
                     received=received,
                     value=number(value),
                     target=rec.nodes[target].name,
@@ -466,6 +539,7 @@ def steps_data(rec: Recording) -> dict:
                 "grad": number(node.grad),
                 "inputs": node.inputs,
                 "saved": [f"{k} = {v}" for k, v in node.saved],
+                "rules": node.rules,
             }
             for node in rec.nodes.values()
         },
@@ -571,8 +645,7 @@ def write_pictures(app: Sphinx, doctree: nodes.document, docname: str) -> None:
 
 def notebook_form(block, site) -> list[str]:
     data = data_names(block.options.get("data", ""))
-    inputs, output, tree = parse_body(block.body)
-    expression = f"{output} = {ast.unparse(tree)}"
+    expression = expression_text(parse_body(block.body)[1])
     picture = f"{site.base_url}_images/agb-{body_hash(block.body, data)}.svg"
     title = site.title_of(site.docname)
     words = WORDS["notebook"].format(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ast
 import json
+import math
 import re
 
 import pytest
@@ -11,7 +13,8 @@ from bs4 import BeautifulSoup
 from conftest import build_pages, build_small_project
 
 from course_ext.notebook_export import Site
-from course_ext.stepper import notebook_form, record
+from course_ext.stepper import OPERATORS, StepperError, notebook_form, record, step_texts
+from course_ext.stepper_rules import RULES, Rule
 
 # The four steppers of the lessons: (body, :data:), and how to compute the same with torch.
 EXAMPLES = {
@@ -78,18 +81,88 @@ def test_forward_values_are_the_tensors_the_operations_returned():
     assert ("other", "2") in mul.saved
 
 
+# One body per operation a stepper allows: the rule it shows, with the values put in.
+RULE_CASES = [
+    (["x = 2.0, y = 3.0", "z = x + y"], "∂z/∂y = 1"),
+    (["x = 2.0, y = 3.0", "z = x - y"], "∂z/∂y = -1"),
+    (["x = 2.0, y = 3.0", "z = x * y"], "∂z/∂x = y = 3"),
+    (["x = 2.0, y = 4.0", "z = x / y"], "∂z/∂y = -x / y² = -2 / 4² = -0.125"),
+    (["x = 5.0", "z = x**3"], "∂z/∂x = 3 · x² = 3 · 5² = 75"),
+    (["x = -2.0", "z = x**3"], "∂z/∂x = 3 · x² = 3 · (-2)² = 12"),
+    (["x = 2.0, n = 3.0", "z = x**n"], "∂z/∂n = x^n · ln x = 2^3 · ln 2 = 5.54518"),
+    (["x = 2.0", "z = -x"], "∂z/∂x = -1"),
+    (["x = 1.0", "z = exp(x)"], "∂z/∂x = exp(x) = exp(1) = 2.71828"),
+    (["x = 4.0", "z = log(x)"], "∂z/∂x = 1 / x = 1 / 4 = 0.25"),
+    (["x = 0.5", "z = sin(x)"], "∂z/∂x = cos(x) = cos(0.5) = 0.877583"),
+    (["x = 0.5", "z = cos(x)"], "∂z/∂x = -sin(x) = -sin(0.5) = -0.479426"),
+    (["x = 0.5", "z = tanh(x)"], "∂z/∂x = 1 - z² = 1 - 0.462117² = 0.786448"),
+    (["x = 0.0", "z = sigmoid(x)"], "∂z/∂x = z · (1 - z) = 0.5 · (1 - 0.5) = 0.25"),
+    (["x = -1.0", "z = relu(x)"], "∂z/∂x = [x > 0] = [(-1) > 0] = 0"),
+    (["x = 4.0", "z = sqrt(x)"], "∂z/∂x = 1 / (2 · z) = 1 / (2 · 2) = 0.25"),
+    (["x = -3.0", "z = abs(x)"], "∂z/∂x = sign(x) = sign((-3)) = -1"),
+]
+
+
+@pytest.mark.parametrize(("body", "worked"), RULE_CASES, ids=[b[1] for b, _ in RULE_CASES])
+def test_each_rule_is_written_out_with_its_numbers_and_agrees_with_torch(body, worked):
+    """`record` checks every rule against the ratio PyTorch passed back; the words show it."""
+    recording = record(body)
+    said = " ".join(" ".join(step) for step in step_texts(recording)[1])
+    assert f"The local derivative is {worked}:" in said, said
+
+
+def operation_of(line: str) -> str:
+    """The rule a one-operation line uses: `z = x**3` -> "**"."""
+    tree = ast.parse(line).body[0].value
+    if isinstance(tree, ast.BinOp):
+        return OPERATORS[type(tree.op)]
+    return "neg" if isinstance(tree, ast.UnaryOp) else tree.func.id
+
+
+def test_every_rule_of_the_table_is_exercised():
+    operations = {operation_of(body[1]) for body, _ in RULE_CASES}
+    assert operations == set(RULES), set(RULES) ^ operations
+
+
+def test_a_wrong_rule_stops_the_build(monkeypatch):
+    wrong = Rule(lambda o: f"sin({o.a})", lambda a, b, y: math.sin(a))
+    monkeypatch.setitem(RULES["sin"], "a", wrong)
+    with pytest.raises(
+        StepperError,
+        match=r"the rule for sin .* gives the local derivative 0.479426, "
+        r"where PyTorch passed back 0.877583",
+    ):
+        record(["x = 0.5", "z = sin(x)"])
+
+
+def test_named_results_name_the_nodes_and_the_words():
+    recording = record(["x = 2.0", "g = x**2 + 1", "f = g**3"])
+    assert recording.expression == "g = x ** 2 + 1; f = g ** 3"
+    titles = {node.name: node.title for node in recording.nodes.values()}
+    assert titles["g"] == "+ → g" and titles["f"] == "**3 → f" and titles["x ** 2"] == "**2"
+    forward, backward = step_texts(recording)
+    assert "Forward: AddBackward0 computes g = 5." in forward
+    assert backward[0][-1] == (
+        "The local derivative is ∂f/∂g = 3 · g² = 3 · 5² = 75: it passes 1 × 75 = 75 to g."
+    )
+    x = next(n for n in recording.nodes.values() if n.name == "x")
+    assert x.grad == 300.0  # torch's, as without names
+
+
 def stepper_page(body: str, options: str = "") -> str:
     return f"# A page\n\nSome text.\n\n```{{backprop-stepper}}\n{options}{body}\n```\n"
 
 
 BAD_BODIES = [
-    ("x = 2.0\nz = x * q", 7, "unknown name 'q' (the inputs are x)"),
+    ("x = 2.0\nz = x * q", 7, "unknown name 'q' (known: x)"),
     ("x = 2.0\nz = x *", 7, "the expression does not parse"),
     ("x = two\nz = x * x", 6, "an input is `name = number`, not 'x = two'"),
     ("x = 2.0\nz = x.sum()", 7, "'x.sum()' is not arithmetic on the inputs"),
-    ("x = 2.0", 6, "write two lines"),
+    ("x = 2.0", 6, "write the inputs (x = 2.0, y = 3.0), then the output"),
     ("x = 2.0\nz = 3.0 * 2", 7, "the result is an input or a constant"),
-    ("x = 2.0\nx * x", 7, "the second line names the output"),
+    ("x = 2.0\nx * x", 7, "each line after the inputs names its result"),
+    ("x = 2.0\ng = x + 1\ng = g * x", 8, "the name 'g' is taken"),
+    ("x = 2.0\ng = x + 1\nf = g * h", 8, "unknown name 'h' (known: x, g)"),
 ]
 
 

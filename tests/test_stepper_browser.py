@@ -14,13 +14,13 @@ pytestmark = pytest.mark.slow
 
 # Each stepper of the lessons, and where its page prints the same gradients (from its cells).
 STEPPERS = {
-    ("book/autograd_basics.html", "z = (x + y) * w"): (
+    ("book/autograd_basics.html", "a = x + y; z = a * w"): (
         r"dz/dx = (?P<x>\S+), dz/dy = (?P<y>\S+), dz/dw = (?P<w>\S+)\n"
     ),
-    ("book/chain_rule.html", "f = (x ** 2 + 1) ** 3"): r"would store (?P<x>\S+) in x\.grad",
+    ("book/chain_rule.html", "g = x ** 2 + 1; f = g ** 3"): r"would store (?P<x>\S+) in x\.grad",
     ("book/chain_rule.html", "h = x ** 2 * (3 * x)"): r"path through b: \S+, sum: (?P<x>\S+)\n",
-    ("book/chain_rule.html", "l = (exp(w * x_in + b) - y_target) ** 2"): (
-        r"dl/dw = (?P<w>\S+), dl/db = (?P<b>\S+)\n"
+    ("book/chain_rule.html", "z = w * x_in + b; y = exp(z); r = y - y_target; l = r ** 2"): (
+        r"at the stepper's values: dl/dw = (?P<w>\S+), dl/db = (?P<b>\S+)\n"
     ),
 }
 
@@ -95,7 +95,7 @@ def test_stepping_through_shows_each_recorded_step_and_ends_on_the_pages_results
 def test_keyboard_alone_steps_back_and_forth_and_opens_a_node(open_page, site):
     page, _ = open_page("book/autograd_basics.html")
     figure = page.locator("figure.agb-stepper")
-    data = steppers_on(site, "book/autograd_basics.html")["z = (x + y) * w"]
+    data = steppers_on(site, "book/autograd_basics.html")["a = x + y; z = a * w"]
     steps = data["forward"] + data["backward"]
     figure.get_by_role("button", name="Reset").focus()
     for _ in range(3):  # Reset, Previous step, Play, then Next step
@@ -117,6 +117,14 @@ def test_keyboard_alone_steps_back_and_forth_and_opens_a_node(open_page, site):
     expect(figure.locator(".agb-details")).to_contain_text(
         "Saved for backward: other = 4, self = 5"
     )
+    # Once the node has passed its gradients on, it also says its rules, with the numbers.
+    rules = "Local derivatives: ∂z/∂a = w = 4; ∂z/∂w = a = 5."
+    expect(figure.locator(".agb-details")).to_contain_text(rules)
+    figure.get_by_role("button", name="Reset").click()
+    figure.locator(f'.agb-node[data-agb-node="{mul}"]').focus()
+    page.keyboard.press("Enter")
+    expect(figure.locator(".agb-details")).to_contain_text("MulBackward0 for z: value ?")
+    expect(figure.locator(".agb-details")).not_to_contain_text("Local derivatives")
 
 
 def test_play_runs_to_the_end_and_the_slider_jumps(open_page, site):
@@ -133,7 +141,7 @@ def test_play_runs_to_the_end_and_the_slider_jumps(open_page, site):
 def test_without_javascript_the_whole_graph_and_the_steps_are_there(open_page, site):
     page, _ = open_page("book/autograd_basics.html", java_script_enabled=False)
     figure = page.locator("figure.agb-stepper")
-    data = steppers_on(site, "book/autograd_basics.html")["z = (x + y) * w"]
+    data = steppers_on(site, "book/autograd_basics.html")["a = x + y; z = a * w"]
     for node_id, node in data["nodes"].items():
         box = figure.locator(f'.agb-node[data-agb-node="{node_id}"]')
         expect(box.locator(".agb-value")).to_have_text(f"value {node['value']}")

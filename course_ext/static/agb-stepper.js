@@ -8,7 +8,7 @@
 
 (() => {
   /**
-   * @typedef {{name: string, fn: string, value: string, grad: string, inputs: string[], saved: string[]}} StepNode
+   * @typedef {{name: string, fn: string, value: string, grad: string, inputs: string[], saved: string[], rules?: string[]}} StepNode
    * @typedef {{node: string, say: string, to?: string[]}} Step
    * @typedef {{nodes: Record<string, StepNode>, forward: Step[], backward: Step[]}} Steps
    */
@@ -92,10 +92,12 @@
       const node = data.nodes[id];
       const seen = steps.slice(0, step).some((s) => s.node === id);
       const saved = node.saved.length ? say("saved", { saved: node.saved.join(", ") }) : say("nothing_saved");
+      const done = data.backward.slice(0, Math.max(0, step - forwardCount)).some((s) => s.node === id);
+      // The rules hold the forward values and the gradients: shown once the node has passed them on.
+      const rules = done && node.rules && node.rules.length ? ` ${say("rules", { rules: node.rules.join("; ") })}` : "";
       details.textContent = `${say("details", {
-        fn: node.fn, name: node.name, value: seen ? node.value : "?",
-        grad: data.backward.slice(0, Math.max(0, step - forwardCount)).some((s) => s.node === id) ? node.grad : "?",
-      })} ${saved}`;
+        fn: node.fn, name: node.name, value: seen ? node.value : "?", grad: done ? node.grad : "?",
+      })} ${saved}${rules}`;
     }
 
     $(".agb-next").addEventListener("click", () => { stop(); show(step + 1); });
