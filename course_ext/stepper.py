@@ -64,6 +64,14 @@ WORDS = {
     "start": "Press Next step: the forward pass computes each value, then the backward pass "
     "hands the gradients back from {output}.",
     "steps_title": "The steps in words",
+    "predict": "Predict the gradients",
+    "question": "Your prediction: what gradient does {name} receive, d{output}/d{d}?",
+    "check": "Check",
+    "right": "Right: d{output}/d{d} = {value}.",
+    "wrong": "Not quite: d{output}/d{d} = {value}. {why}",
+    "paths_add": "The {count} paths add up: {parts} = {value}.",
+    "not_a_number": "Type a number, such as 75 or -0.56, then Check.",
+    "score": "Predicted right (to about 1 %): {right} of {total}.",
     "input": "Forward: the input {name} is {value}.",
     "forward": "Forward: {fn} computes {name} = {value}.",
     "seed": "Backward starts at {name} with the seed d{name}/d{name} = 1.",
@@ -422,20 +430,26 @@ def step_texts(rec: Recording) -> tuple[list[str], list[list[str]]]:
             )
         else:
             said.append(WORDS["receives"].format(fn=node.fn, name=node.name, received=received))
-        for (target, value), (rule, local) in zip(step["passes"], step["rules"], strict=True):
-            said.append(
-                WORDS["passes"].format(
-                    rule=rule,
-                    local=number(local),
-                    received=received,
-                    value=number(value),
-                    target=rec.nodes[target].name,
-                )
-            )
+        said += pass_sentences(rec, step)
         if node.fn == "AccumulateGrad":
             said.append(WORDS["stores"].format(name=node.name, received=received))
         backward.append(said)
     return forward, backward
+
+
+def pass_sentences(rec: Recording, step: dict) -> list[str]:
+    """What a backward step says of each gradient it passes on: the rule, then the product."""
+    received = number(step["received"])
+    return [
+        WORDS["passes"].format(
+            rule=rule,
+            local=number(local),
+            received=received,
+            value=number(value),
+            target=rec.nodes[target].name,
+        )
+        for (target, value), (rule, local) in zip(step["passes"], step["rules"], strict=True)
+    ]
 
 
 # --- layout and drawing --------------------------------------------------------------------
@@ -551,6 +565,8 @@ def steps_data(rec: Recording) -> dict:
                 "node": step["node"],
                 "say": " ".join(said),
                 "to": [target for target, _ in step["passes"]],
+                "passes": pass_sentences(rec, step),
+                "parts": [number(value) for _, value in step["parts"]],
             }
             for step, said in zip(rec.backward, backward_words, strict=True)
         ],
@@ -592,7 +608,16 @@ class StepperDirective(SphinxDirective):
         )
         node["ids"].append(uid)
         self.set_source_info(node)
+        # Each prediction counts in the landing page's progress, as a quiz question does.
+        progress = self.env.temp_data.setdefault("course_progress_keys", [])
+        progress += prediction_keys(uid, steps)
         return [node]
+
+
+def prediction_keys(uid: str, steps: dict) -> list[str]:
+    """A key per prediction, stored by agb-stepper.js: one per backward step but the seed's
+    (its gradient is 1 by definition)."""
+    return [f"stepper:{uid}:{step['node']}" for step in steps["backward"][1:]]
 
 
 def visit_stepper(self, node):
@@ -606,10 +631,18 @@ def visit_stepper(self, node):
         f'<button type="button" class="agb-button agb-previous">{WORDS["previous"]}</button>'
         f'<button type="button" class="agb-button agb-play">{WORDS["play"]}</button>'
         f'<button type="button" class="agb-button agb-next">{WORDS["next"]}</button>'
+        f'<button type="button" class="agb-button agb-predict" aria-pressed="false">'
+        f"{WORDS['predict']}</button>"
         f'<label class="agb-slider-label" for="{uid}-slider">{WORDS["slider"]}</label>'
         f'<input type="range" class="agb-slider" id="{uid}-slider" min="0" '
         f'max="{node["count"]}" value="0" step="1">'
         '<span class="agb-counter"></span></div>'
+        f'<form class="agb-guess" hidden><label for="{uid}-guess" class="agb-question"></label>'
+        f'<input type="text" id="{uid}-guess" class="agb-guess-input" inputmode="decimal" '
+        'autocomplete="off" spellcheck="false">'
+        f'<button type="submit" class="agb-button">{WORDS["check"]}</button></form>'
+        '<p class="agb-verdict" aria-live="polite"></p>'
+        '<p class="agb-score" aria-live="polite"></p>'
         '<p class="agb-say" aria-live="polite"></p>'
         '<p class="agb-details" aria-live="polite"></p>'
     )

@@ -150,3 +150,50 @@ def test_without_javascript_the_whole_graph_and_the_steps_are_there(open_page, s
     expect(steps).to_have_count(len(data["backward"]))
     expect(steps.first).to_be_visible()  # open: nothing to press
     expect(figure.get_by_role("button", name="Next step")).to_be_hidden()
+
+
+def test_predict_mode_by_keyboard_checks_explains_and_counts_in_the_progress(open_page, site):
+    """Keyboard only: turn predict mode on, step to the first prediction, answer it wrong
+    (the rule with its numbers), then right; the landing page counts the right one."""
+    page, record = open_page("book/chain_rule.html")
+    expression = "h = x ** 2 * (3 * x)"
+    data = steppers_on(site, "book/chain_rule.html")[expression]
+    figure = page.locator("figure.agb-stepper").filter(
+        has=page.locator(f'svg title:text-is("The graph PyTorch recorded for {expression}")')
+    )
+    predict = figure.get_by_role("button", name="Predict the gradients")
+    predict.focus()
+    page.keyboard.press("Enter")
+    expect(predict).to_have_attribute("aria-pressed", "true")
+    figure.get_by_role("button", name="Next step").focus()
+    for _ in range(len(data["forward"]) + 1):  # the forward pass, then the seed's step
+        page.keyboard.press("Enter")
+    expect(figure.locator(".agb-guess")).to_be_hidden()
+    page.keyboard.press("Enter")  # the next step needs a prediction first: asked, not shown
+    question = figure.get_by_label("Your prediction: what gradient does 3 * x receive")
+    expect(question).to_be_focused()
+    counter = f"Step {len(data['forward']) + 1} of {len(data['forward']) + len(data['backward'])}"
+    expect(figure.locator(".agb-counter")).to_have_text(counter)
+    page.keyboard.type("5")
+    page.keyboard.press("Enter")
+    verdict = figure.locator(".agb-verdict")
+    expect(verdict).to_contain_text("Not quite: dh/d(3 * x) = 4.")
+    expect(verdict).to_contain_text("∂h/∂(3 * x) = x ** 2 = 4: it passes 1 × 4 = 4 to 3 * x.")
+    expect(figure.locator(".agb-say")).to_have_text(data["backward"][1]["say"])  # it proceeded
+    expect(figure.get_by_role("button", name="Next step")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(
+        figure.get_by_label("Your prediction: what gradient does x ** 2 receive")
+    ).to_be_focused()
+    page.keyboard.type("6.0")
+    page.keyboard.press("Enter")
+    expect(verdict).to_have_text("Right: dh/d(x ** 2) = 6.")
+    expect(figure.locator(".agb-score")).to_have_text("Predicted right (to about 1 %): 1 of 3.")
+    page.goto(page.url.replace("chain_rule", "intro"))
+    row = page.locator(".agq-progress li").filter(has_text="The chain rule and backpropagation")
+    keys = json.loads(row.get_attribute("data-agq-keys"))
+    predictions = [key for key in keys if key.startswith("stepper:")]
+    steppers = steppers_on(site, "book/chain_rule.html").values()
+    assert len(predictions) == sum(len(s["backward"]) - 1 for s in steppers)
+    expect(row.locator(".agq-progress-count")).to_have_text(f"1 of {len(keys)} answered right")
+    assert not any(record.values()), record

@@ -411,10 +411,14 @@ def check_page(app: Sphinx, doctree: nodes.document) -> None:
     option, too often); remember its questions' keys and its count of longest options."""
     env = app.env
     entries = env.temp_data.pop("course_quiz_questions", [])
+    # With the keys other components count as questions (a stepper's predictions).
+    others = env.temp_data.pop("course_progress_keys", [])
+    keys = [q.key for q, _, predict in entries if not predict] + others
+    if keys:
+        env.course_quiz_keys[env.docname] = keys
     if not entries:
         return
     questions = [question for question, _, _ in entries]
-    env.course_quiz_keys[env.docname] = [q.key for q, _, predict in entries if not predict]
     env.course_quiz_cues[env.docname] = longest_cue(questions)
     first_line = min(line for _, line, _ in entries)
     bias = biased_position(questions)

@@ -9,11 +9,29 @@
 (() => {
   /**
    * @typedef {{name: string, fn: string, value: string, grad: string, inputs: string[], saved: string[], rules?: string[]}} StepNode
-   * @typedef {{node: string, say: string, to?: string[]}} Step
+   * @typedef {{node: string, say: string, to?: string[], passes?: string[], parts?: string[]}} Step
    * @typedef {{nodes: Record<string, StepNode>, forward: Step[], backward: Step[]}} Steps
    */
 
   const PLAY_EVERY_MS = 1400;
+  // The quizzes' prefix (agq-quiz.js): the landing page counts predictions as questions.
+  const STORAGE_PREFIX = "agq:v2:";
+
+  /** A prediction's verdict, kept as a quiz answer is. @param {string} key @param {string} value @param {boolean} right */
+  function remember(key, value, right) {
+    try {
+      const saved = { value: [value], state: right ? "correct" : "wrong" };
+      window.localStorage.setItem(STORAGE_PREFIX + key, JSON.stringify(saved));
+    } catch {
+      // Storage refused: predicting still works, it is just not remembered.
+    }
+  }
+
+  /** The learner's number ("−0.56", "-0.56", "75"), or NaN. @param {string} text */
+  function parsed(text) {
+    const cleaned = text.trim().replace(/\u2212/g, "-").replace(",", ".");
+    return cleaned === "" ? NaN : Number(cleaned);
+  }
 
   /** @param {HTMLElement} figure */
   function setUp(figure) {
@@ -39,6 +57,19 @@
     const edges = Array.from(figure.querySelectorAll(".agb-edge")).map((e) => /** @type {SVGPathElement} */ (e));
     let step = 0;
     let timer = 0;
+    // Predict mode: before each backward step (but the seed's), the learner types the
+    // gradient the node is about to receive; right or wrong, the step then proceeds.
+    const predictButton = /** @type {HTMLButtonElement} */ ($(".agb-predict"));
+    const guess = /** @type {HTMLFormElement} */ ($(".agb-guess"));
+    const guessInput = /** @type {HTMLInputElement} */ ($(".agb-guess-input"));
+    const verdict = $(".agb-verdict");
+    const score = $(".agb-score");
+    const questions = Math.max(0, data.backward.length - 1);
+    let predicting = false;
+    /** @type {number | null} */
+    let pending = null; // the backward step whose prediction is asked
+    /** @type {Map<number, boolean>} */
+    const answers = new Map();
 
     function show(/** @type {number} */ at) {
       step = Math.max(0, Math.min(total, at));
@@ -65,6 +96,85 @@
       $(".agb-counter").textContent = say("counter", { step, total });
     }
 
+    /** The backward step the next step shows, if it needs a prediction first. */
+    function questionBefore(/** @type {number} */ next) {
+      const index = next - 1 - forwardCount;
+      if (!predicting || index < 1 || index >= data.backward.length || answers.has(index)) return null;
+      return index;
+    }
+
+    /** Next step, unless a prediction is due: then ask it, and wait. */
+    function advance() {
+      const index = questionBefore(step + 1);
+      if (index === null) {
+        show(step + 1);
+        return true;
+      }
+      ask(index);
+      return false;
+    }
+
+    /** A name as a derivative writes it: dh/dx, dh/d(3 * x). @param {string} name */
+    const inD = (name) => (/^[A-Za-z_]\w*$/.test(name) ? name : `(${name})`);
+
+    function ask(/** @type {number} */ index) {
+      pending = index;
+      const node = data.nodes[data.backward[index].node];
+      $(".agb-question").textContent = say("question", { name: node.name, output: outputName(), d: inD(node.name) });
+      guessInput.value = "";
+      verdict.textContent = "";
+      guess.hidden = false;
+      guessInput.focus();
+    }
+
+    function closeQuestion() {
+      pending = null;
+      guess.hidden = true;
+    }
+
+    /** Why a step's node receives what it does: the sentences of the passes into it, and
+     * where paths meet, their sum. @param {number} index */
+    function why(index) {
+      const id = data.backward[index].node;
+      /** @type {string[]} */
+      const said = [];
+      for (const s of data.backward) {
+        (s.to || []).forEach((target, i) => { if (target === id) said.push((s.passes || [])[i] || ""); });
+      }
+      const parts = data.backward[index].parts || [];
+      if (parts.length > 1) {
+        said.push(say("paths_add", { count: parts.length, parts: parts.join(" + "), value: data.nodes[id].grad }));
+      }
+      return said.join(" ");
+    }
+
+    function check(/** @type {Event} */ event) {
+      event.preventDefault();
+      if (pending === null) return;
+      const value = parsed(guessInput.value);
+      if (Number.isNaN(value)) {
+        verdict.textContent = say("not_a_number");
+        return;
+      }
+      const index = pending;
+      const node = data.nodes[data.backward[index].node];
+      const truth = Number(node.grad);
+      const right = Math.abs(value - truth) <= Math.max(0.01 * Math.abs(truth), 0.005);
+      answers.set(index, right);
+      remember(`stepper:${figure.id}:${data.backward[index].node}`, guessInput.value, right);
+      const values = { output: outputName(), name: node.name, d: inD(node.name), value: node.grad };
+      verdict.textContent = right ? say("right", values) : say("wrong", { ...values, why: why(index) });
+      closeQuestion();
+      showScore();
+      show(step + 1);
+      $(".agb-next").focus();
+    }
+
+    function showScore() {
+      const right = [...answers.values()].filter(Boolean).length;
+      score.textContent = predicting ? say("score", { right, total: questions }) : "";
+    }
+
     function outputName() {
       const last = data.forward[data.forward.length - 1];
       return last ? data.nodes[last.node].name : "";
@@ -82,8 +192,7 @@
       play.textContent = say("pause");
       play.setAttribute("aria-pressed", "true");
       timer = window.setInterval(() => {
-        if (step >= total) stop();
-        else show(step + 1);
+        if (step >= total || !advance()) stop();
       }, PLAY_EVERY_MS);
     }
 
@@ -100,15 +209,26 @@
       })} ${saved}${rules}`;
     }
 
-    $(".agb-next").addEventListener("click", () => { stop(); show(step + 1); });
-    $(".agb-previous").addEventListener("click", () => { stop(); show(step - 1); });
-    $(".agb-reset").addEventListener("click", () => { stop(); show(0); });
+    // Next step while a prediction is asked skips it: the step is shown, unanswered.
+    const next = () => { stop(); if (pending !== null) { closeQuestion(); show(step + 1); } else advance(); };
+    $(".agb-next").addEventListener("click", next);
+    $(".agb-previous").addEventListener("click", () => { stop(); closeQuestion(); show(step - 1); });
+    $(".agb-reset").addEventListener("click", () => { stop(); closeQuestion(); show(0); });
     play.addEventListener("click", () => (timer ? stop() : start()));
-    slider.addEventListener("input", () => { stop(); show(Number(slider.value)); });
+    slider.addEventListener("input", () => { stop(); closeQuestion(); show(Number(slider.value)); });
+    predictButton.addEventListener("click", () => {
+      predicting = !predicting;
+      predictButton.setAttribute("aria-pressed", String(predicting));
+      if (predicting) answers.clear(); // each round of predictions starts afresh
+      else closeQuestion();
+      verdict.textContent = "";
+      showScore();
+    });
+    guess.addEventListener("submit", check);
     figure.addEventListener("keydown", (event) => {
-      if (event.target === slider) return; // the slider moves itself with the arrow keys
-      if (event.key === "ArrowRight") { stop(); show(step + 1); event.preventDefault(); }
-      if (event.key === "ArrowLeft") { stop(); show(step - 1); event.preventDefault(); }
+      if (event.target === slider || event.target === guessInput) return; // they use the arrows
+      if (event.key === "ArrowRight") { next(); event.preventDefault(); }
+      if (event.key === "ArrowLeft") { stop(); closeQuestion(); show(step - 1); event.preventDefault(); }
     });
     // The nodes become buttons: the picture is then a group of controls, no longer an image.
     figure.querySelector(".agb-graph")?.setAttribute("role", "group");
