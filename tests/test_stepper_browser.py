@@ -197,3 +197,25 @@ def test_predict_mode_by_keyboard_checks_explains_and_counts_in_the_progress(ope
     assert len(predictions) == sum(len(s["backward"]) - 1 for s in steppers)
     expect(row.locator(".agq-progress-count")).to_have_text(f"1 of {len(keys)} answered right")
     assert not any(record.values()), record
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_predict_mode_has_no_serious_accessibility_violation(open_page, scheme):
+    """axe on a stepper in predict mode, a question open and a verdict shown, both themes."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    page, _ = open_page("book/autograd_basics.html", color_scheme=scheme)
+    page.wait_for_function("['light', 'dark'].includes(document.documentElement.dataset.theme)")
+    figure = page.locator("figure.agb-stepper")
+    figure.get_by_role("button", name="Predict the gradients").click()
+    next_step = figure.get_by_role("button", name="Next step")
+    while figure.locator(".agb-guess").is_hidden():
+        next_step.click()
+    figure.get_by_role("textbox").fill("1")
+    figure.get_by_role("button", name="Check").click()  # a verdict, and the score
+    next_step.click()  # the next question, open
+    expect(figure.locator(".agb-guess")).to_be_visible()
+    page.add_style_tag(content="*, *::before, *::after { transition: none !important; }")
+    results = Axe().run(page, context=".agb-stepper")
+    serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert not serious, "\n".join(f"{v['id']}: {v['help']}" for v in serious)

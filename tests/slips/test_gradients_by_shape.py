@@ -142,16 +142,35 @@ CE_SLIPS = {
 }
 
 
-def test_sum_reference_passes():
-    check = _namespace(SUM_MARKER)["check_sum_to_shape"]
-    message = said(check, sum_to_shape(SUM_REFERENCE))
-    assert message.strip().startswith("sum_to_shape: correct"), message
+# Each exercise: (its marker, its check, the learner's function, the reference, the slips).
+EXERCISES = {
+    "sum_to_shape": (SUM_MARKER, "check_sum_to_shape", sum_to_shape, SUM_REFERENCE, SUM_SLIPS),
+    "softmax_ce_grad": (
+        CE_MARKER,
+        "check_softmax_ce_grad",
+        softmax_ce_grad,
+        CE_REFERENCE,
+        CE_SLIPS,
+    ),
+}
 
 
-@pytest.mark.parametrize("slip", SUM_SLIPS, ids=str)
-def test_sum_slip_is_named(slip):
-    body, words = SUM_SLIPS[slip]
-    message = said(_namespace(SUM_MARKER)["check_sum_to_shape"], sum_to_shape(body))
+@pytest.mark.parametrize("exercise", EXERCISES)
+def test_reference_passes(exercise):
+    marker, check, write, reference, _ = EXERCISES[exercise]
+    message = said(_namespace(marker)[check], write(reference))
+    assert message.strip().startswith(f"{exercise}: correct"), message
+
+
+@pytest.mark.parametrize(
+    ("exercise", "slip"),
+    [(exercise, slip) for exercise, entry in EXERCISES.items() for slip in entry[4]],
+    ids=str,
+)
+def test_slip_is_named(exercise, slip):
+    marker, check, write, _, slips = EXERCISES[exercise]
+    body, words = slips[slip]
+    message = said(_namespace(marker)[check], write(body))
     assert_named(message, words, success="correct")
 
 
@@ -163,16 +182,3 @@ def test_sum_to_size_is_restored():
     said(namespace["check_sum_to_shape"], sum_to_shape("return grad.sum_to_size(shape)"))
     assert "sum_to_size" not in torch.Tensor.__dict__
     assert torch.ones(2, 3).sum_to_size(3).tolist() == [2.0, 2.0, 2.0]
-
-
-def test_ce_reference_passes():
-    check = _namespace(CE_MARKER)["check_softmax_ce_grad"]
-    message = said(check, softmax_ce_grad(CE_REFERENCE))
-    assert message.strip().startswith("softmax_ce_grad: correct"), message
-
-
-@pytest.mark.parametrize("slip", CE_SLIPS, ids=str)
-def test_ce_slip_is_named(slip):
-    body, words = CE_SLIPS[slip]
-    message = said(_namespace(CE_MARKER)["check_softmax_ce_grad"], softmax_ce_grad(body))
-    assert_named(message, words, success="correct")
