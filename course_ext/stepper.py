@@ -176,7 +176,7 @@ class _Evaluator:
 
     def __init__(self, leaves: dict[str, torch.Tensor], line: int):
         self.leaves, self.line, self.made = leaves, line, {}
-        self.operands = {}  # grad_fn -> the rule's name, and [(role, tree, value)]
+        self.operands = {}  # grad_fn -> (the rule's key, [(role, tree, value)], line)
 
     def __call__(self, tree: ast.expr) -> torch.Tensor:
         return self.evaluate(tree)
