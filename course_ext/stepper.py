@@ -47,7 +47,17 @@ from sphinx.util.docutils import SphinxDirective
 from .errors import LocatedError
 from .html_nodes import add_plain_form, load_assets_where_used
 from .notebook_export import register_notebook_form
-from .stepper_rules import RULES, Operands, agrees, number, worked
+from .stepper_rules import (
+    RULES,
+    Operands,
+    agrees,
+    in_brackets,
+    number,
+    tex,
+    tex_name,
+    tex_number,
+    worked,
+)
 
 if TYPE_CHECKING:
     import torch
@@ -74,21 +84,28 @@ WORDS = {
     "score": "Predicted right (to about 1 %): {right} of {total}.",
     "input": "Forward: the input {name} is {value}.",
     "forward": "Forward: {fn} computes {name} = {value}.",
-    "seed": "Backward starts at {name} with the seed d{name}/d{name} = 1.",
-    "receives": "{fn} (for {name}) receives {received}.",
-    "meet": "{fn} (for {name}) receives {parts} = {received}: {count} paths meet here.",
-    "passes": "The local derivative is {rule}: it passes {received} × {local} = {value} "
-    "to {target}.",
-    "stores": "It stores {name}.grad = {received}.",
+    # The backward steps' words are written into the page, math ($...$) typeset by KaTeX and
+    # code (`...`) as code; the values put in are TeX. No TeX braces in the words themselves.
+    "seed": "Backward starts at ${name}$ with the seed $d{name}/d{name} = 1$.",
+    "receives": "`{fn}` (for ${name}$) receives ${received}$.",
+    "meet": "`{fn}` (for ${name}$) receives ${parts} = {received}$: {count} paths meet here.",
+    "passes": "The local derivative is ${rule}$: it passes ${received} \\times {local} = {value}$ "
+    "to ${target}$.",
+    "stores": "It stores ${received}$ in `{name}.grad`.",
     "details": "{fn} for {name}: value {value}, gradient {grad}.",
     "saved": "Saved for backward: {saved}.",
     "nothing_saved": "Nothing saved for backward.",
-    "rules": "Local derivatives: {rules}.",
+    "rules": "Local derivatives: {rules}.",  # the script puts in the typeset rules
     "value": "value {value}",
     "grad": "grad {grad}",
     "notebook": "The graph of {expression}, with every value and gradient. On the course's page "
     "you can step through it: [{title}]({url}).",
 }
+# What agb-stepper.js says itself; the rest is written into the page by the build.
+SCRIPT_WORDS = (
+    "counter", "details", "not_a_number", "nothing_saved", "paths_add", "pause", "play",
+    "question", "right", "rules", "saved", "score", "start", "wrong",
+)  # fmt: skip
 # The functions a stepper may call, by their names in torch.
 FUNCTIONS = ("exp", "log", "sin", "cos", "tanh", "sigmoid", "relu", "sqrt", "abs")
 OPERATORS = {ast.Add: "+", ast.Sub: "−", ast.Mult: "×", ast.Div: "÷", ast.Pow: "**"}
@@ -112,13 +129,13 @@ class Node:
 
     id: str
     name: str  # the input's name, or the sub-expression this node computes
+    tex: str  # the same in TeX, for the words' formulas
     title: str  # what the box shows: the name of an input, the symbol of an operation
     fn: str  # PyTorch's class of the node: AddBackward0, AccumulateGrad...
     value: float
     inputs: list[str] = field(default_factory=list)  # node ids, in next_functions order
     grad: float = 0.0
     saved: list[tuple[str, str]] = field(default_factory=list)
-    rules: list[str] = field(default_factory=list)  # its local derivatives, worked out
 
 
 @dataclass
@@ -291,7 +308,7 @@ def record(lines: list[str], data: tuple[str, ...] = ()) -> Recording:
         ids[fn] = f"n{len(ids)}"
         if type(fn).__name__ == "AccumulateGrad":
             name = next(n for n, leaf in leaves.items() if leaf is fn.variable)
-            node = Node(ids[fn], name, name, "AccumulateGrad", inputs[name])
+            node = Node(ids[fn], name, tex_name(name), name, "AccumulateGrad", inputs[name])
         else:
             if fn not in evaluator.made:
                 raise StepperError(
@@ -301,7 +318,8 @@ def record(lines: list[str], data: tuple[str, ...] = ()) -> Recording:
             made, symbol, value = evaluator.made[fn]
             name = named.get(fn) or ast.unparse(made)
             title = f"{symbol} → {named[fn]}" if fn in named else symbol
-            node = Node(ids[fn], name, title, type(fn).__name__, value, children)
+            in_tex = tex_name(named[fn]) if fn in named else tex(made)
+            node = Node(ids[fn], name, in_tex, title, type(fn).__name__, value, children)
             node.saved = _saved(fn)
         graph[fn] = node
         order.append(fn)
@@ -336,7 +354,6 @@ def record(lines: list[str], data: tuple[str, ...] = ()) -> Recording:
             passes.append([ids[child], value])
             contributions[ids[child]].append([node.id, value])
         rules = _worked_rules(fn, node, evaluator, received, passes)
-        node.rules = [text for text, _ in rules]
         backward.append({"node": node.id, "received": received, "passes": passes, "rules": rules})
     for step in backward:
         step["parts"] = contributions[step["node"]]
@@ -358,18 +375,19 @@ def expression_text(statements: list[tuple[str, ast.expr, int]]) -> str:
     return "; ".join(f"{name} = {ast.unparse(tree)}" for name, tree, _ in statements)
 
 
-def _in_formula(tree: ast.expr, value) -> str:
-    """An operand as a rule writes it: a name, a number, or a sub-expression in brackets."""
+def _in_formula(tree: ast.expr) -> str:
+    """An operand as a rule writes it, in TeX: a name, a number, a function's value, or a
+    sub-expression in brackets."""
     if isinstance(tree, ast.Constant):
-        return number(value)
+        return in_brackets(tree.value)
     if isinstance(tree, (ast.Name, ast.Call)):
-        return ast.unparse(tree)
-    return f"({ast.unparse(tree)})"
+        return tex(tree)
+    return f"({tex(tree)})"
 
 
 def _worked_rules(fn, node: Node, evaluator: _Evaluator, received: float, passes) -> list:
-    """For each gradient a node passes on, (its local derivative written out with the
-    forward values put in, "∂f/∂g = 3 · g² = 3 · 5² = 75", and its value), checked against
+    """For each gradient a node passes on, (its local derivative written out in TeX with
+    the forward values put in, ∂f/∂g = 3 · g² = 3 · 5² = 75, and its value), checked against
     PyTorch: the rule times what the node received must be what PyTorch passed on."""
     if fn not in evaluator.operands:
         return []  # an input: it passes nothing on
@@ -378,8 +396,8 @@ def _worked_rules(fn, node: Node, evaluator: _Evaluator, received: float, passes
     key, operands, line = evaluator.operands[fn]
     values = [float(v.detach()) if hasattr(v, "detach") else float(v) for _, _, v in operands]
     values.append(0.0)  # b, for an operation of one operand
-    names = {role: _in_formula(tree, value) for role, tree, value in operands}
-    result = node.name if node.name.isidentifier() else f"({node.name})"
+    names = {role: _in_formula(tree) for role, tree, _ in operands}
+    result = node.tex if node.name.isidentifier() else f"({node.tex})"
     in_names = Operands(names["a"], names.get("b", ""), result)
     in_graph = [
         (role, tree)
@@ -397,16 +415,17 @@ def _worked_rules(fn, node: Node, evaluator: _Evaluator, received: float, passes
                 f"{number(received)} received: the rule is wrong",
                 line,
             )
-        operand = names[role].strip("()") if isinstance(tree, ast.Name) else names[role]
-        worked_out.append((f"∂{result}/∂{operand} = {text}", local))
+        operand = names[role] if isinstance(tree, ast.Name) else f"({tex(tree)})"
+        worked_out.append((f"\\partial {result}/\\partial {operand} = {text}", local))
     return worked_out
 
 
 # --- the steps in words --------------------------------------------------------------------
 
 
-def step_texts(rec: Recording) -> tuple[list[str], list[list[str]]]:
-    """What each forward step says, and each backward step (one or more sentences)."""
+def step_texts(rec: Recording) -> tuple[list[str], list[list[tuple[str, bool]]]]:
+    """What each forward step says (plain text, for the script), and each backward step:
+    its sentences, with $math$ and `code` marked, and whether each passes a gradient on."""
     forward = []
     for node_id in rec.forward:
         node = rec.nodes[node_id]
@@ -415,41 +434,73 @@ def step_texts(rec: Recording) -> tuple[list[str], list[list[str]]]:
     backward = []
     for index, step in enumerate(rec.backward):
         node = rec.nodes[step["node"]]
-        received = number(step["received"])
-        said = [WORDS["seed"].format(name=rec.output)] if index == 0 else []
+        received = tex_number(step["received"])
+        said = [WORDS["seed"].format(name=node.tex)] if index == 0 else []
         if len(step["parts"]) > 1:
-            parts = " + ".join(number(value) for _, value in step["parts"])
+            first, *others = (value for _, value in step["parts"])
+            parts = " + ".join([tex_number(first), *map(in_brackets, others)])
+            count = len(step["parts"])
             said.append(
                 WORDS["meet"].format(
-                    fn=node.fn,
-                    name=node.name,
-                    parts=parts,
-                    received=received,
-                    count=len(step["parts"]),
+                    fn=node.fn, name=node.tex, parts=parts, received=received, count=count
                 )
             )
         else:
-            said.append(WORDS["receives"].format(fn=node.fn, name=node.name, received=received))
-        said += pass_sentences(rec, step)
+            said.append(WORDS["receives"].format(fn=node.fn, name=node.tex, received=received))
+        said = [(text, False) for text in said]
+        said += [(text, True) for text in pass_sentences(rec, step)]
         if node.fn == "AccumulateGrad":
-            said.append(WORDS["stores"].format(name=node.name, received=received))
+            said.append((WORDS["stores"].format(name=node.name, received=received), False))
         backward.append(said)
     return forward, backward
 
 
 def pass_sentences(rec: Recording, step: dict) -> list[str]:
     """What a backward step says of each gradient it passes on: the rule, then the product."""
-    received = number(step["received"])
     return [
         WORDS["passes"].format(
             rule=rule,
-            local=number(local),
-            received=received,
-            value=number(value),
-            target=rec.nodes[target].name,
+            local=in_brackets(local),
+            received=tex_number(step["received"]),
+            value=tex_number(value),
+            target=rec.nodes[target].tex,
         )
         for (target, value), (rule, local) in zip(step["passes"], step["rules"], strict=True)
     ]
+
+
+MARKED = re.compile(r"\$([^$]+)\$|`([^`]+)`")
+
+
+def sentence_nodes(text: str) -> list[nodes.Node]:
+    """A sentence of WORDS as docutils nodes: $math$ for KaTeX, `code` as code."""
+    out, at = [], 0
+    for match in MARKED.finditer(text):
+        out.append(nodes.Text(text[at : match.start()]))
+        math, code = match.groups()
+        out.append(nodes.math(math, math) if math else nodes.literal(code, code))
+        at = match.end()
+    out.append(nodes.Text(text[at:]))
+    return [node for node in out if not (isinstance(node, nodes.Text) and not node.astext())]
+
+
+def steps_in_words(backward: list[list[tuple[str, bool]]]) -> nodes.enumerated_list:
+    """The backward steps as a list: the form without JavaScript, the one other builders
+    show, and the one the script narrates from (each item, each gradient passed on as an
+    `agb-pass` whose first formula, the rule, is an `agb-rule`)."""
+    listing = nodes.enumerated_list()
+    for said in backward:
+        paragraph = nodes.paragraph()
+        for number_, (text, passes) in enumerate(said):
+            parts = ([nodes.Text(" ")] if number_ else []) + sentence_nodes(text)
+            if passes:
+                span = nodes.inline(classes=["agb-pass"])
+                span += parts
+                next(span.findall(nodes.math))["classes"].append("agb-rule")
+                parts = [span]
+            paragraph += parts
+        listing += nodes.list_item("", paragraph)
+    return listing
 
 
 # --- layout and drawing --------------------------------------------------------------------
@@ -543,7 +594,9 @@ def body_hash(lines: list[str], data: tuple[str, ...] = ()) -> str:
 
 
 def steps_data(rec: Recording) -> dict:
-    forward_words, backward_words = step_texts(rec)
+    """What the script needs: the nodes, and each step; a backward step's words are in the
+    page (steps_in_words), in the same order."""
+    forward_words, _ = step_texts(rec)
     return {
         "nodes": {
             node.id: {
@@ -553,7 +606,6 @@ def steps_data(rec: Recording) -> dict:
                 "grad": number(node.grad),
                 "inputs": node.inputs,
                 "saved": [f"{k} = {v}" for k, v in node.saved],
-                "rules": node.rules,
             }
             for node in rec.nodes.values()
         },
@@ -563,12 +615,10 @@ def steps_data(rec: Recording) -> dict:
         "backward": [
             {
                 "node": step["node"],
-                "say": " ".join(said),
                 "to": [target for target, _ in step["passes"]],
-                "passes": pass_sentences(rec, step),
                 "parts": [number(value) for _, value in step["parts"]],
             }
-            for step, said in zip(rec.backward, backward_words, strict=True)
+            for step in rec.backward
         ],
     }
 
@@ -577,8 +627,8 @@ def steps_data(rec: Recording) -> dict:
 
 
 class stepper(nodes.General, nodes.Element):
-    """Everything is in attributes: `svg`, `data` (the steps as JSON), `count` (of steps),
-    `backward` (the backward steps in words), `expression`."""
+    """The picture and the steps in attributes: `svg`, `data` (the steps as JSON), `count`
+    (of steps), `expression`; its one child is the backward steps in words, with math."""
 
 
 def data_names(text: str) -> tuple[str, ...]:
@@ -599,12 +649,13 @@ class StepperDirective(SphinxDirective):
         uid = f"agb-{body_hash(lines, data)}"
         steps = steps_data(rec)
         node = stepper(
+            "",
+            steps_in_words(step_texts(rec)[1]),
             uid=uid,
             expression=rec.expression,
             svg=svg(rec, layout(rec), uid),
             data=json.dumps(steps, ensure_ascii=False, sort_keys=True),
             count=len(steps["forward"]) + len(steps["backward"]),
-            backward=[step["say"] for step in steps["backward"]],
         )
         node["ids"].append(uid)
         self.set_source_info(node)
@@ -622,7 +673,8 @@ def prediction_keys(uid: str, steps: dict) -> list[str]:
 
 def visit_stepper(self, node):
     uid = node["uid"]
-    data = {"data-agb-steps": node["data"], "data-agb-words": json.dumps(WORDS, ensure_ascii=False)}
+    words = {key: WORDS[key] for key in SCRIPT_WORDS}
+    data = {"data-agb-steps": node["data"], "data-agb-words": json.dumps(words, ensure_ascii=False)}
     self.body.append(self.starttag(node, "figure", CLASS="agb-stepper", **data))
     self.body.append(f'<div class="agb-canvas">{node["svg"]}</div>')
     self.body.append(
@@ -643,26 +695,21 @@ def visit_stepper(self, node):
         f'<button type="submit" class="agb-button">{WORDS["check"]}</button></form>'
         '<p class="agb-verdict" aria-live="polite"></p>'
         '<p class="agb-score" aria-live="polite"></p>'
-        '<p class="agb-say" aria-live="polite"></p>'
-        '<p class="agb-details" aria-live="polite"></p>'
-    )
-    self.body.append(
-        f'<details class="agb-steps" open><summary>{WORDS["steps_title"]}</summary><ol>'
-        + "".join(f"<li>{self.encode(text)}</li>" for text in node["backward"])
-        + "</ol></details>"
-    )
+        '<div class="agb-say" aria-live="polite"></div>'
+        '<div class="agb-details" aria-live="polite"></div>'
+        f'<details class="agb-steps" open><summary>{WORDS["steps_title"]}</summary>'
+    )  # then the steps in words, the node's child, with its math typeset
+
+
+def depart_stepper(self, node):
     caption = self.encode(WORDS["figure"].format(expression=node["expression"]))
-    self.body.append(f"<figcaption>{caption}</figcaption></figure>\n")
-    raise nodes.SkipNode
+    self.body.append(f"</details><figcaption>{caption}</figcaption></figure>\n")
 
 
 def as_plain_nodes(node: stepper) -> nodes.Element:
     box = nodes.container(classes=["agb-stepper"])
     box += nodes.paragraph("", WORDS["figure"].format(expression=node["expression"]))
-    listing = nodes.enumerated_list()
-    for text in node["backward"]:
-        listing += nodes.list_item("", nodes.paragraph("", text))
-    box += listing
+    box += node.children
     return box
 
 
@@ -691,7 +738,7 @@ register_notebook_form("backprop-stepper", notebook_form)
 
 
 def setup_stepper(app: Sphinx) -> None:
-    app.add_node(stepper, html=(visit_stepper, None))
+    app.add_node(stepper, html=(visit_stepper, depart_stepper))
     app.add_directive("backprop-stepper", StepperDirective)
     add_plain_form(app, stepper, as_plain_nodes)
     app.connect("doctree-resolved", write_pictures)

@@ -83,23 +83,41 @@ def test_forward_values_are_the_tensors_the_operations_returned():
 
 # One body per operation a stepper allows: the rule it shows, with the values put in.
 RULE_CASES = [
-    (["x = 2.0, y = 3.0", "z = x + y"], "∂z/∂y = 1"),
-    (["x = 2.0, y = 3.0", "z = x - y"], "∂z/∂y = -1"),
-    (["x = 2.0, y = 3.0", "z = x * y"], "∂z/∂x = y = 3"),
-    (["x = 2.0, y = 4.0", "z = x / y"], "∂z/∂y = -x / y² = -2 / 4² = -0.125"),
-    (["x = 5.0", "z = x**3"], "∂z/∂x = 3 · x² = 3 · 5² = 75"),
-    (["x = -2.0", "z = x**3"], "∂z/∂x = 3 · x² = 3 · (-2)² = 12"),
-    (["x = 2.0, n = 3.0", "z = x**n"], "∂z/∂n = x^n · ln x = 2^3 · ln 2 = 5.54518"),
-    (["x = 2.0", "z = -x"], "∂z/∂x = -1"),
-    (["x = 1.0", "z = exp(x)"], "∂z/∂x = exp(x) = exp(1) = 2.71828"),
-    (["x = 4.0", "z = log(x)"], "∂z/∂x = 1 / x = 1 / 4 = 0.25"),
-    (["x = 0.5", "z = sin(x)"], "∂z/∂x = cos(x) = cos(0.5) = 0.877583"),
-    (["x = 0.5", "z = cos(x)"], "∂z/∂x = -sin(x) = -sin(0.5) = -0.479426"),
-    (["x = 0.5", "z = tanh(x)"], "∂z/∂x = 1 - z² = 1 - 0.462117² = 0.786448"),
-    (["x = 0.0", "z = sigmoid(x)"], "∂z/∂x = z · (1 - z) = 0.5 · (1 - 0.5) = 0.25"),
-    (["x = -1.0", "z = relu(x)"], "∂z/∂x = [x > 0] = [(-1) > 0] = 0"),
-    (["x = 4.0", "z = sqrt(x)"], "∂z/∂x = 1 / (2 · z) = 1 / (2 · 2) = 0.25"),
-    (["x = -3.0", "z = abs(x)"], "∂z/∂x = sign(x) = sign((-3)) = -1"),
+    (["x = 2.0, y = 3.0", "z = x + y"], r"\partial z/\partial y = 1"),
+    (["x = 2.0, y = 3.0", "z = x - y"], r"\partial z/\partial y = -1"),
+    (["x = 2.0, y = 3.0", "z = x * y"], r"\partial z/\partial x = y = 3"),
+    (
+        ["x = 2.0, y = 4.0", "z = x / y"],
+        r"\partial z/\partial y = -x / y^{2} = -2 / 4^{2} = -0.125",
+    ),
+    (["x = 5.0", "z = x**3"], r"\partial z/\partial x = 3 \cdot x^{2} = 3 \cdot 5^{2} = 75"),
+    (["x = -2.0", "z = x**3"], r"\partial z/\partial x = 3 \cdot x^{2} = 3 \cdot (-2)^{2} = 12"),
+    (
+        ["x = 2.0, n = 3.0", "z = x**n"],
+        r"\partial z/\partial n = x^{n} \cdot \log x = 2^{3} \cdot \log 2 = 5.54518",
+    ),
+    (["x = 2.0", "z = -x"], r"\partial z/\partial x = -1"),
+    (["x = 1.0", "z = exp(x)"], r"\partial z/\partial x = \exp(x) = \exp(1) = 2.71828"),
+    (["x = 4.0", "z = log(x)"], r"\partial z/\partial x = 1 / x = 1 / 4 = 0.25"),
+    (["x = 0.5", "z = sin(x)"], r"\partial z/\partial x = \cos(x) = \cos(0.5) = 0.877583"),
+    (["x = 0.5", "z = cos(x)"], r"\partial z/\partial x = -\sin(x) = -\sin(0.5) = -0.479426"),
+    (
+        ["x = 0.5", "z = tanh(x)"],
+        r"\partial z/\partial x = 1 - z^{2} = 1 - 0.462117^{2} = 0.786448",
+    ),
+    (
+        ["x = 0.0", "z = sigmoid(x)"],
+        r"\partial z/\partial x = z \cdot (1 - z) = 0.5 \cdot (1 - 0.5) = 0.25",
+    ),
+    (["x = -1.0", "z = relu(x)"], r"\partial z/\partial x = [x > 0] = [-1 > 0] = 0"),
+    (
+        ["x = 4.0", "z = sqrt(x)"],
+        r"\partial z/\partial x = 1 / (2 \cdot z) = 1 / (2 \cdot 2) = 0.25",
+    ),
+    (
+        ["x = -3.0", "z = abs(x)"],
+        r"\partial z/\partial x = \operatorname{sign}(x) = \operatorname{sign}(-3) = -1",
+    ),
 ]
 
 
@@ -107,8 +125,8 @@ RULE_CASES = [
 def test_each_rule_is_written_out_with_its_numbers_and_agrees_with_torch(body, worked):
     """`record` checks every rule against the ratio PyTorch passed back; the words show it."""
     recording = record(body)
-    said = " ".join(" ".join(step) for step in step_texts(recording)[1])
-    assert f"The local derivative is {worked}:" in said, said
+    said = " ".join(text for step in step_texts(recording)[1] for text, _ in step)
+    assert f"The local derivative is ${worked}$:" in said, said
 
 
 def operation_of(line: str) -> str:
@@ -125,7 +143,7 @@ def test_every_rule_of_the_table_is_exercised():
 
 
 def test_a_wrong_rule_stops_the_build(monkeypatch):
-    wrong = Rule(lambda o: f"sin({o.a})", lambda a, b, y: math.sin(a))
+    wrong = Rule(lambda o: rf"\sin({o.a})", lambda a, b, y: math.sin(a))
     monkeypatch.setitem(RULES["sin"], "a", wrong)
     with pytest.raises(
         StepperError,
@@ -143,7 +161,9 @@ def test_named_results_name_the_nodes_and_the_words():
     forward, backward = step_texts(recording)
     assert "Forward: AddBackward0 computes g = 5." in forward
     assert backward[0][-1] == (
-        "The local derivative is ∂f/∂g = 3 · g² = 3 · 5² = 75: it passes 1 × 75 = 75 to g."
+        r"The local derivative is $\partial f/\partial g = 3 \cdot g^{2} = 3 \cdot 5^{2} = 75$: "
+        r"it passes $1 \times 75 = 75$ to $g$.",
+        True,
     )
     x = next(n for n in recording.nodes.values() if n.name == "x")
     assert x.grad == 300.0  # torch's, as without names
@@ -190,9 +210,17 @@ def test_the_html_holds_the_whole_graph_the_steps_and_their_words(tmp_path):
     assert sorted(grads) == sorted(["grad 4", "grad 4", "grad 5", "grad 4", "grad 1"])
     steps = json.loads(figure["data-agb-steps"])
     assert len(steps["forward"]) == 5 and len(steps["backward"]) == 5
-    listed = [li.get_text() for li in figure.select("details.agb-steps li")]
-    assert listed == [s["say"] for s in steps["backward"]]
-    assert "passes 1 × 4 = 4 to x + y" in listed[0]
+    # The backward steps in words, with their math typeset by KaTeX when the site is built:
+    # each gradient passed on is an .agb-pass, its rule an .agb-rule (the script copies them).
+    listed = figure.select("details.agb-steps li")
+    assert len(listed) == len(steps["backward"])
+    assert "katex/katex.min.css" in str(soup.head)
+    first = listed[0]
+    assert "it passes" in first.get_text() and not first.select("script")
+    tex = [a.get_text() for a in first.select(".agb-pass .agb-rule annotation")]
+    assert tex == [r"\partial z/\partial (x + y) = w = 4", r"\partial z/\partial w = x + y = 5"]
+    products = [a.get_text() for a in first.select(".agb-pass > .math:not(.agb-rule) annotation")]
+    assert products == [r"1 \times 4 = 4", "x + y", r"1 \times 5 = 5", "w"]
     assert (tmp_path / "_build" / "_images" / f"{figure['id']}.svg").is_file()
 
 
@@ -215,3 +243,13 @@ def test_the_notebook_shows_the_picture_and_links_the_page():
         r"!\[.*\]\(https://org\.github\.io/course/_images/agb-[0-9a-f]{12}\.svg\)", text
     )
     assert "[The chain rule](https://org.github.io/course/book/chain_rule.html)" in text
+
+
+def test_the_script_is_given_exactly_the_words_it_says():
+    """The page carries the words agb-stepper.js looks up, and no sentence the build writes."""
+    from pathlib import Path
+
+    from course_ext.stepper import SCRIPT_WORDS
+
+    script = Path("course_ext/static/agb-stepper.js").read_text(encoding="utf-8")
+    assert set(re.findall(r'say\("(\w+)"', script)) == set(SCRIPT_WORDS)

@@ -3,13 +3,14 @@
 // Without this script the page shows the whole graph, every value and gradient, and the
 // backward steps in words. This hides what is not computed yet and reveals it step by
 // step. The steps, the numbers and every sentence come from the build (course_ext/
-// stepper.py) in data-agb-steps and data-agb-words. No dependencies, no network.
+// stepper.py): data-agb-steps, data-agb-words, and the page's list of the backward steps in
+// words, their math typeset by KaTeX, which the narration copies. No dependencies, no network.
 "use strict";
 
 (() => {
   /**
-   * @typedef {{name: string, fn: string, value: string, grad: string, inputs: string[], saved: string[], rules?: string[]}} StepNode
-   * @typedef {{node: string, say: string, to?: string[], passes?: string[], parts?: string[]}} Step
+   * @typedef {{name: string, fn: string, value: string, grad: string, inputs: string[], saved: string[]}} StepNode
+   * @typedef {{node: string, say?: string, to?: string[], parts?: string[]}} Step
    * @typedef {{nodes: Record<string, StepNode>, forward: Step[], backward: Step[]}} Steps
    */
 
@@ -54,6 +55,12 @@
         /** @type {SVGGElement} */ (g).dataset.agbNode || "", /** @type {SVGGElement} */ (g),
       ]),
     );
+    // The backward steps in words, one item per step; each gradient passed on an .agb-pass.
+    const items = Array.from(figure.querySelectorAll(".agb-steps li"));
+    /** Copies of what the page says, to show elsewhere. @param {Iterable<Node>} parts */
+    const copies = (parts) => Array.from(parts, (part) => part.cloneNode(true));
+    /** The sentences of the i-th backward step that pass a gradient on. @param {number} i */
+    const passesOf = (i) => Array.from(items[i] ? items[i].querySelectorAll(".agb-pass") : []);
     const edges = Array.from(figure.querySelectorAll(".agb-edge")).map((e) => /** @type {SVGPathElement} */ (e));
     let step = 0;
     let timer = 0;
@@ -89,7 +96,8 @@
         edge.classList.toggle("agb-flow", back);
         edge.classList.toggle("agb-feed", into && step <= forwardCount);
       }
-      narration.textContent = current ? current.say : say("start", { output: outputName() });
+      if (step > forwardCount) narration.replaceChildren(...copies(items[step - 1 - forwardCount].childNodes));
+      else narration.textContent = current ? current.say || "" : say("start", { output: outputName() });
       details.textContent = "";
       slider.value = String(step);
       slider.setAttribute("aria-valuetext", say("counter", { step, total }));
@@ -136,16 +144,20 @@
      * where paths meet, their sum. @param {number} index */
     function why(index) {
       const id = data.backward[index].node;
-      /** @type {string[]} */
+      /** @type {Node[]} */
       const said = [];
-      for (const s of data.backward) {
-        (s.to || []).forEach((target, i) => { if (target === id) said.push((s.passes || [])[i] || ""); });
-      }
+      data.backward.forEach((s, b) => {
+        const passes = passesOf(b);
+        (s.to || []).forEach((target, i) => {
+          if (target === id && passes[i]) said.push(document.createTextNode(" "), ...copies([passes[i]]));
+        });
+      });
       const parts = data.backward[index].parts || [];
       if (parts.length > 1) {
-        said.push(say("paths_add", { count: parts.length, parts: parts.join(" + "), value: data.nodes[id].grad }));
+        const sum = say("paths_add", { count: parts.length, parts: parts.join(" + "), value: data.nodes[id].grad });
+        said.push(document.createTextNode(` ${sum}`));
       }
-      return said.join(" ");
+      return said;
     }
 
     function check(/** @type {Event} */ event) {
@@ -163,7 +175,8 @@
       answers.set(index, right);
       remember(`stepper:${figure.id}:${data.backward[index].node}`, guessInput.value, right);
       const values = { output: outputName(), name: node.name, d: inD(node.name), value: node.grad };
-      verdict.textContent = right ? say("right", values) : say("wrong", { ...values, why: why(index) });
+      if (right) verdict.textContent = say("right", values);
+      else verdict.replaceChildren(say("wrong", { ...values, why: "" }).trimEnd(), ...why(index));
       closeQuestion();
       showScore();
       show(step + 1);
@@ -201,12 +214,20 @@
       const node = data.nodes[id];
       const seen = steps.slice(0, step).some((s) => s.node === id);
       const saved = node.saved.length ? say("saved", { saved: node.saved.join(", ") }) : say("nothing_saved");
-      const done = data.backward.slice(0, Math.max(0, step - forwardCount)).some((s) => s.node === id);
-      // The rules hold the forward values and the gradients: shown once the node has passed them on.
-      const rules = done && node.rules && node.rules.length ? ` ${say("rules", { rules: node.rules.join("; ") })}` : "";
+      const at = data.backward.findIndex((s) => s.node === id);
+      const done = at !== -1 && at < step - forwardCount;
       details.textContent = `${say("details", {
         fn: node.fn, name: node.name, value: seen ? node.value : "?", grad: done ? node.grad : "?",
-      })} ${saved}${rules}`;
+      })} ${saved}`;
+      // The rules hold the forward values and the gradients: shown once the node has passed them on.
+      const rules = done ? passesOf(at).map((pass) => pass.querySelector(".agb-rule")) : [];
+      if (rules.some(Boolean)) {
+        const [before, after] = say("rules", { rules: "\u0000" }).split("\u0000");
+        /** @type {(Node | string)[]} */
+        const listed = [` ${before}`];
+        rules.forEach((rule, i) => { if (rule) listed.push(...(i ? ["; "] : []), ...copies([rule])); });
+        details.append(...listed, after);
+      }
     }
 
     // Next step while a prediction is asked skips it: the step is shown, unanswered.
