@@ -48,14 +48,19 @@ from .errors import LocatedError
 from .html_nodes import add_plain_form, load_assets_where_used
 from .notebook_export import register_notebook_form
 from .stepper_rules import (
+    MOST,
     RULES,
+    TENSOR_RULES,
     Operands,
     agrees,
     in_brackets,
     number,
+    summed,
     tex,
     tex_name,
     tex_number,
+    tex_value,
+    text_of,
     worked,
 )
 
@@ -81,7 +86,10 @@ WORDS = {
     "wrong": "Not quite: d{output}/d{d} = {value}. {why}",
     "paths_add": "The {count} paths add up: {parts} = {value}.",
     "not_a_number": "Type a number, such as 75 or -0.56, then Check.",
+    "entries": "Type its {count} entries row by row, such as 1, -0.5, 2, then Check.",
     "score": "Predicted right (to about 1 %): {right} of {total}.",
+    "score_before": "Your predictions here so far: {right} of {total} right. Press Predict the "
+    "gradients to try again.",
     "input": "Forward: the input {name} is {value}.",
     "forward": "Forward: {fn} computes {name} = {value}.",
     # The backward steps' words are written into the page, math ($...$) typeset by KaTeX and
@@ -92,31 +100,42 @@ WORDS = {
     "passes": "The local derivative is ${rule}$: it passes ${received} \\times {local} = {value}$ "
     "to ${target}$.",
     "stores": "It stores ${received}$ in `{name}.grad`.",
+    "tensor_passes": "It passes ${rule}$ to ${target}$.",
+    "tensor_summed": "The rule gives ${rule}$: ${target}$ was used in each of its {over}, so "
+    "the engine sums them to ${target}$'s shape, ${parts} = {total}$, and passes that to "
+    "${target}$.",
     "details": "{fn} for {name}: value {value}, gradient {grad}.",
     "saved": "Saved for backward: {saved}.",
     "nothing_saved": "Nothing saved for backward.",
     "rules": "Local derivatives: {rules}.",  # the script puts in the typeset rules
+    "tensor_rules": "The gradients it passed on: {rules}.",
     "value": "value {value}",
     "grad": "grad {grad}",
+    "value_label": "value",  # above a tensor's table
+    "grad_label": "grad",
     "notebook": "The graph of {expression}, with every value and gradient. On the course's page "
     "you can step through it: [{title}]({url}).",
 }
 # What agb-stepper.js says itself; the rest is written into the page by the build.
 SCRIPT_WORDS = (
-    "counter", "details", "not_a_number", "nothing_saved", "paths_add", "pause", "play",
-    "question", "right", "rules", "saved", "score", "start", "wrong",
+    "counter", "details", "entries", "not_a_number", "nothing_saved", "paths_add", "pause", "play",
+    "question", "right", "rules", "saved", "score", "score_before", "start", "tensor_rules",
+    "wrong",
 )  # fmt: skip
 # The functions a stepper may call, by their names in torch.
-FUNCTIONS = ("exp", "log", "sin", "cos", "tanh", "sigmoid", "relu", "sqrt", "abs")
+FUNCTIONS = ("exp", "log", "sin", "cos", "tanh", "sigmoid", "relu", "sqrt", "abs", "sum", "mean")
 OPERATORS = {ast.Add: "+", ast.Sub: "−", ast.Mult: "×", ast.Div: "÷", ast.Pow: "**"}
+OPERATORS[ast.MatMult] = "@"
 ARITHMETIC = {
     ast.Add: operator.add,
     ast.Sub: operator.sub,
     ast.Mult: operator.mul,
     ast.Div: operator.truediv,
     ast.Pow: operator.pow,
+    ast.MatMult: operator.matmul,
 }
-INPUT = re.compile(r"^\s*(?P<name>[A-Za-z_]\w*)\s*=\s*(?P<value>[-+]?[\d.]+(?:e[-+]?\d+)?)\s*$")
+TENSOR_ONLY = ("@", "sum", "mean")  # nothing to show on numbers
+INPUT = re.compile(r"^\s*(?P<name>[A-Za-z_]\w*)\s*=\s*(?P<value>.+?)\s*$", re.DOTALL)
 
 
 class StepperError(LocatedError):
@@ -145,6 +164,7 @@ class Recording:
     nodes: dict[str, Node]
     forward: list[str]  # node ids in evaluation order
     backward: list[dict]  # {node, received, parts: [[from, value]], passes: [[to, value]]}
+    tensors: bool = False  # some input is a tensor: the rules of TENSOR_RULES apply
 
 
 def parse_body(lines: list[str]) -> tuple[dict[str, float], list[tuple[str, ast.expr, int]]]:
@@ -159,13 +179,18 @@ def parse_body(lines: list[str]) -> tuple[dict[str, float], list[tuple[str, ast.
         )
     (first, inputs_line), *statements = content
     inputs = {}
-    for part in inputs_line.split(","):
+    for part in top_level_parts(inputs_line):
         match = INPUT.match(part)
-        if not match:
-            raise StepperError(f"an input is `name = number`, not {part.strip()!r}", first)
+        value = input_value(match["value"]) if match else None
+        if value is None:
+            raise StepperError(
+                "an input is `name = number` or a small table of numbers "
+                f"(`name = [[1, 2], [3, 4]]`, at most {MOST} by {MOST}), not {part.strip()!r}",
+                first,
+            )
         if match["name"] in inputs or match["name"] in FUNCTIONS:
             raise StepperError(f"the input name {match['name']!r} is taken", first)
-        inputs[match["name"]] = float(match["value"])
+        inputs[match["name"]] = value
     named = []
     for number_, line in statements:
         try:
@@ -188,11 +213,56 @@ def parse_body(lines: list[str]) -> tuple[dict[str, float], list[tuple[str, ast.
     return inputs, named
 
 
+def top_level_parts(line: str) -> list[str]:
+    """`x = 2.0, W = [[1, 2], [3, 4]]` split at the commas outside brackets."""
+    parts, depth, start = [], 0, 0
+    for at, character in enumerate(line):
+        depth += {"[": 1, "]": -1}.get(character, 0)
+        if character == "," and depth == 0:
+            parts.append(line[start:at])
+            start = at + 1
+    return [*parts, line[start:]]
+
+
+def input_value(text: str):
+    """A number, a row of numbers or a table of rows of one length, each at most MOST long;
+    None for anything else."""
+    try:
+        value = ast.literal_eval(text)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return None
+
+    def is_number(v) -> bool:
+        return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+    def is_row(v) -> bool:
+        return isinstance(v, list) and 0 < len(v) <= MOST and all(map(is_number, v))
+
+    if is_number(value):
+        return float(value)
+    if is_row(value):
+        return [float(v) for v in value]
+    if (
+        isinstance(value, list)
+        and 0 < len(value) <= MOST
+        and all(map(is_row, value))
+        and len({len(row) for row in value}) == 1
+    ):
+        return [[float(v) for v in row] for row in value]
+    return None
+
+
+def plain(tensor: torch.Tensor):
+    """A tensor as the stepper keeps it: a number, or nested lists."""
+    return tensor.item() if tensor.dim() == 0 else tensor.tolist()
+
+
 class _Evaluator:
     """Evaluate the expression tree with torch, noting which sub-expression made each node."""
 
     def __init__(self, leaves: dict[str, torch.Tensor], line: int):
         self.leaves, self.line, self.made = leaves, line, {}
+        self.tensors = False  # on numbers, the operations of TENSOR_ONLY are refused
         self.operands = {}  # grad_fn -> (the rule's key, [(role, tree, value)], line)
 
     def __call__(self, tree: ast.expr) -> torch.Tensor:
@@ -215,11 +285,20 @@ class _Evaluator:
             return self.note(tree, -operand, "−", "neg", [("a", tree.operand, operand)])
         if isinstance(tree, ast.BinOp) and type(tree.op) in OPERATORS:
             left, right = self.evaluate(tree.left), self.evaluate(tree.right)
-            symbol = OPERATORS[type(tree.op)]
+            symbol = rule = OPERATORS[type(tree.op)]
+            if rule == "**" and self.tensors and not isinstance(tree.right, ast.Constant):
+                raise StepperError(
+                    f"{ast.unparse(tree)!r}: on tensors, ** takes a number as exponent", self.line
+                )
             if isinstance(tree.op, ast.Pow) and isinstance(tree.right, ast.Constant):
                 symbol = f"**{tree.right.value:g}"
-            result = ARITHMETIC[type(tree.op)](left, right)
-            rule = OPERATORS[type(tree.op)]
+            if rule == "@" and not all(
+                isinstance(v, torch.Tensor) and v.dim() == 2 for v in (left, right)
+            ):
+                raise StepperError(
+                    f"{ast.unparse(tree)!r}: @ multiplies two tables (matrices)", self.line
+                )
+            result = self.torch_says(tree, lambda: ARITHMETIC[type(tree.op)](left, right))
             operands = [("a", tree.left, left), ("b", tree.right, right)]
             return self.note(tree, result, symbol, rule, operands)
         if (
@@ -229,8 +308,13 @@ class _Evaluator:
             and len(tree.args) == 1
             and not tree.keywords
         ):
+            if tree.func.id in TENSOR_ONLY and not self.tensors:
+                raise StepperError(
+                    f"{tree.func.id} adds up a tensor: give an input as a table, x = [1, 2, 3]",
+                    self.line,
+                )
             argument = torch.as_tensor(self.evaluate(tree.args[0]), dtype=torch.float64)
-            result = getattr(torch, tree.func.id)(argument)
+            result = self.torch_says(tree, lambda: getattr(torch, tree.func.id)(argument))
             return self.note(
                 tree, result, tree.func.id, tree.func.id, [("a", tree.args[0], argument)]
             )
@@ -240,13 +324,23 @@ class _Evaluator:
             f"{what!r} is not arithmetic on the inputs (+ - * / **, and {known})", self.line
         )
 
+    def torch_says(self, tree: ast.expr, compute):
+        """What PyTorch computes, or its refusal (shapes that do not broadcast) in words."""
+        try:
+            return compute()
+        except RuntimeError as error:
+            reason = str(error).splitlines()[0]
+            raise StepperError(
+                f"PyTorch cannot compute {ast.unparse(tree)!r}: {reason}", self.line
+            ) from None
+
     def note(self, tree: ast.expr, result, symbol: str, rule: str, operands: list):
         """Keep the tensor the operation returned: its value is the node's forward value;
         and its operands, (role, tree, value), for the rule of its local derivatives."""
         import torch
 
         if isinstance(result, torch.Tensor) and result.grad_fn is not None:
-            self.made.setdefault(result.grad_fn, (tree, symbol, result.item()))
+            self.made.setdefault(result.grad_fn, (tree, symbol, plain(result)))
             self.operands.setdefault(result.grad_fn, (rule, operands, self.line))
         return result
 
@@ -258,8 +352,8 @@ def _saved(fn) -> list[tuple[str, str]]:
     saved = []
     for attribute in sorted(a for a in dir(fn) if a.startswith("_saved_")):
         value = getattr(fn, attribute)
-        if isinstance(value, torch.Tensor) and value.numel() == 1:
-            saved.append((attribute.removeprefix("_saved_"), number(value.item())))
+        if isinstance(value, torch.Tensor) and value.numel() <= MOST * MOST:
+            saved.append((attribute.removeprefix("_saved_"), text_of(plain(value))))
         elif isinstance(value, (int, float)) and not isinstance(value, bool):
             saved.append((attribute.removeprefix("_saved_"), number(value)))
     return saved
@@ -285,6 +379,7 @@ def record(lines: list[str], data: tuple[str, ...] = ()) -> Recording:
         for name, value in inputs.items()
     }
     evaluator = _Evaluator(dict(leaves), expression_line)
+    evaluator.tensors = any(isinstance(value, list) for value in inputs.values())
     named = {}  # grad_fn -> the name a line of the body gave its result
     for name, statement, line in statements:
         evaluator.line = line
@@ -332,8 +427,8 @@ def record(lines: list[str], data: tuple[str, ...] = ()) -> Recording:
             lambda grad_inputs, grad_outputs, fn=fn: events.append(
                 (
                     fn,
-                    [g.item() if g is not None else None for g in grad_inputs],
-                    [g.item() for g in grad_outputs if g is not None],
+                    [g.detach().clone() if g is not None else None for g in grad_inputs],
+                    [g.detach().clone() for g in grad_outputs if g is not None],
                 )
             )
         )
@@ -345,29 +440,34 @@ def record(lines: list[str], data: tuple[str, ...] = ()) -> Recording:
     for fn, grad_inputs, grad_outputs in events:
         node = graph[fn]
         received = sum(grad_outputs)
-        node.grad = received
+        node.grad = plain(received)
         children = [child for child, _ in fn.next_functions]
-        passes = []
+        passes, passed = [], []  # [node id, value], and the same as tensors
         for child, value in zip(children, grad_inputs, strict=False):
             if child is None or value is None:
                 continue
-            passes.append([ids[child], value])
-            contributions[ids[child]].append([node.id, value])
-        rules = _worked_rules(fn, node, evaluator, received, passes)
-        backward.append({"node": node.id, "received": received, "passes": passes, "rules": rules})
+            passes.append([ids[child], plain(value)])
+            passed.append(value)
+            contributions[ids[child]].append([node.id, plain(value)])
+        if evaluator.tensors:
+            rules = _tensor_rules(fn, node, evaluator, received, passed)
+        else:
+            rules = _worked_rules(fn, node, evaluator, node.grad, passes)
+        backward.append({"node": node.id, "received": node.grad, "passes": passes, "rules": rules})
     for step in backward:
         step["parts"] = contributions[step["node"]]
     # Every leaf's gradient is PyTorch's own `.grad`.
     for node in nodes_by_id.values():
         if node.fn == "AccumulateGrad":
-            node.grad = leaves[node.name].grad.item()
+            node.grad = plain(leaves[node.name].grad)
     # The order of evaluation: the inputs as listed, then each operation as it ran.
     forward = [node.id for node in nodes_by_id.values() if node.fn == "AccumulateGrad"]
     if not forward:
         raise StepperError("every input is :data:: nothing needs a gradient", 1)
     forward.sort(key=lambda i: list(inputs).index(nodes_by_id[i].name))
     forward += [ids[fn] for fn in evaluator.made if fn in ids]
-    return Recording(expression_text(statements), output, nodes_by_id, forward, backward)
+    expression = expression_text(statements)
+    return Recording(expression, output, nodes_by_id, forward, backward, evaluator.tensors)
 
 
 def expression_text(statements: list[tuple[str, ast.expr, int]]) -> str:
@@ -420,6 +520,69 @@ def _worked_rules(fn, node: Node, evaluator: _Evaluator, received: float, passes
     return worked_out
 
 
+def _tensor_rules(fn, node: Node, evaluator: _Evaluator, received, passed) -> list[dict]:
+    """In a stepper on tensors, for each gradient a node passes on: its rule written out in
+    TeX with the values put in ("dW = Xᵀ dM = [..] [..] = [..]", `rule`), the operand
+    (`target`), and where broadcasting used the operand several times, the sum the engine
+    made (`summed`: over what, the parts, the total). Checked against PyTorch, value for
+    value: a wrong rule stops the build."""
+    if fn not in evaluator.operands:
+        return []  # an input: it passes nothing on
+    import torch
+
+    key, operands, line = evaluator.operands[fn]
+    values = {role: value for role, _, value in operands}
+    a, b = values["a"], values.get("b", 0.0)
+    y, g = torch.tensor(node.value, dtype=torch.float64), received
+    result = node.tex if node.name.isidentifier() else f"({node.tex})"
+    names = {role: _in_formula(tree) for role, tree, _ in operands}
+
+    def tex_of(v) -> str:
+        return tex_value(plain(v.detach())) if isinstance(v, torch.Tensor) else in_brackets(v)
+
+    # A mean divides by its operand's number of entries: it writes n, then the number.
+    count = ("n", str(a.numel())) if key == "mean" else (names.get("b", ""), tex_of(b))
+    in_names = Operands(names["a"], count[0], result, f"d{result}")
+    in_values = Operands(tex_of(a), count[1], tex_value(node.value), tex_of(g))
+    in_graph = [
+        (role, tree, value)
+        for role, tree, value in operands
+        if isinstance(value, torch.Tensor) and value.requires_grad
+    ]
+    worked_out = []
+    for (role, tree, operand), sent in zip(in_graph, passed, strict=True):
+        rule = TENSOR_RULES[key][role]
+        with torch.no_grad():
+            value = rule.value(
+                *(v.detach() if isinstance(v, torch.Tensor) else v for v in (a, b, y, g))
+            )
+            try:
+                total = value.sum_to_size(operand.shape)
+            except RuntimeError:  # a wrong rule's shape: said below, as any wrong rule
+                total = value
+        if total.shape != sent.shape or not torch.allclose(total, sent, rtol=1e-9, atol=1e-12):
+            raise StepperError(
+                f"the rule for {key} in course_ext/stepper_rules.py (TENSOR_RULES) gives "
+                f"{text_of(plain(total))}, where PyTorch passed back {text_of(plain(sent))}: "
+                "the rule is wrong",
+                line,
+            )
+        target = tex(tree)
+        said = []
+        for text in (rule.formula(in_names), rule.formula(in_values), tex_value(plain(value))):
+            if text not in said:
+                said.append(text)
+        sums = summed(value, tuple(operand.shape))
+        worked_out.append(
+            {
+                "rule": " = ".join(said if sums else [f"d{_in_formula(tree)}", *said]),
+                "target": target,
+                "summed": sums and (*sums, tex_value(plain(total))),
+            }
+        )
+    return worked_out
+
+
 # --- the steps in words --------------------------------------------------------------------
 
 
@@ -430,15 +593,16 @@ def step_texts(rec: Recording) -> tuple[list[str], list[list[tuple[str, bool]]]]
     for node_id in rec.forward:
         node = rec.nodes[node_id]
         key = "input" if node.fn == "AccumulateGrad" else "forward"
-        forward.append(WORDS[key].format(name=node.name, fn=node.fn, value=number(node.value)))
+        forward.append(WORDS[key].format(name=node.name, fn=node.fn, value=text_of(node.value)))
     backward = []
     for index, step in enumerate(rec.backward):
         node = rec.nodes[step["node"]]
-        received = tex_number(step["received"])
+        received = tex_value(step["received"])
         said = [WORDS["seed"].format(name=node.tex)] if index == 0 else []
         if len(step["parts"]) > 1:
             first, *others = (value for _, value in step["parts"])
-            parts = " + ".join([tex_number(first), *map(in_brackets, others)])
+            inner = tex_value if isinstance(first, list) else in_brackets
+            parts = " + ".join([tex_value(first), *map(inner, others)])
             count = len(step["parts"])
             said.append(
                 WORDS["meet"].format(
@@ -456,7 +620,21 @@ def step_texts(rec: Recording) -> tuple[list[str], list[list[tuple[str, bool]]]]
 
 
 def pass_sentences(rec: Recording, step: dict) -> list[str]:
-    """What a backward step says of each gradient it passes on: the rule, then the product."""
+    """What a backward step says of each gradient it passes on: the rule, then the product
+    (on tensors: the rule, and the sum where the operand was broadcast)."""
+    if rec.tensors:
+        return [
+            WORDS["tensor_summed"].format(
+                rule=rule["rule"],
+                target=rule["target"],
+                over=rule["summed"][0],
+                parts=" + ".join(rule["summed"][1]),
+                total=rule["summed"][2],
+            )
+            if rule["summed"]
+            else WORDS["tensor_passes"].format(rule=rule["rule"], target=rule["target"])
+            for rule in step["rules"]
+        ]
     return [
         WORDS["passes"].format(
             rule=rule,
@@ -481,6 +659,15 @@ def sentence_nodes(text: str) -> list[nodes.Node]:
         out.append(nodes.math(math, math) if math else nodes.literal(code, code))
         at = match.end()
     out.append(nodes.Text(text[at:]))
+    # A browser wraps after a formula as it likes, even before the comma that ends it (a
+    # word joiner does not stop it): the comma or full stop goes into the formula, as a
+    # closing atom, which TeX sets with no space before it, even after a matrix.
+    for number_, node in enumerate(out[1:], 1):
+        before, mark = out[number_ - 1], node.astext()[:1]
+        if isinstance(before, nodes.math) and mark in (".", ",", ";"):
+            tex_ = rf"{before.astext()}\mathclose{{{mark}}}"
+            out[number_ - 1] = nodes.math(tex_, tex_)
+            out[number_] = nodes.Text(node.astext()[1:])
     return [node for node in out if not (isinstance(node, nodes.Text) and not node.astext())]
 
 
@@ -505,15 +692,46 @@ def steps_in_words(backward: list[list[tuple[str, bool]]]) -> nodes.enumerated_l
 
 # --- layout and drawing --------------------------------------------------------------------
 
-BOX = (1.45, 0.8)  # inches, as Graphviz measures; 72 px each
+BOX = (1.45, 0.8)  # inches, as Graphviz measures; 72 px each: a node of numbers
 PX = 72
+CHAR, LINE = 7.3, 16  # px: a character of the 12 px monospace font, a line of text
+
+
+def rows_of(value) -> list[list[str]]:
+    """A tensor's entries as rows of text (a vector is one row)."""
+    rows = value if value and isinstance(value[0], list) else [value]
+    return [[number(v) for v in row] for row in rows]
+
+
+def box_size(node: Node) -> tuple[float, float]:
+    """A node's box in px: a number's fits "value -0.281718"; a tensor's holds two tables,
+    its value and its gradient, one column per entry."""
+    title = len(node.title) * CHAR + 16
+    if not isinstance(node.value, list):
+        texts = (
+            WORDS["value"].format(value=number(node.value)),
+            WORDS["grad"].format(grad=number(node.grad)),
+        )
+        return max(BOX[0] * PX, title, *(len(t) * CHAR + 14 for t in texts)), BOX[1] * PX
+    cells = [cell for value in (node.value, node.grad) for row in rows_of(value) for cell in row]
+    column = max(len(cell) for cell in cells) * CHAR + 12
+    width = max(BOX[0] * PX, title, len(rows_of(node.value)[0]) * column + 16)
+    return width, (3 + 2 * len(rows_of(node.value))) * LINE + 10
 
 
 def layout(rec: Recording) -> dict:
     """Positions from Graphviz: inputs at the top, the output at the bottom."""
     dot = graphviz.Digraph(graph_attr={"rankdir": "TB", "nodesep": "0.25", "ranksep": "0.45"})
     for node in rec.nodes.values():
-        dot.node(node.id, "", shape="box", fixedsize="true", width=str(BOX[0]), height=str(BOX[1]))
+        w, h = box_size(node)
+        dot.node(
+            node.id,
+            "",
+            shape="box",
+            fixedsize="true",
+            width=f"{w / PX:.3f}",
+            height=f"{h / PX:.3f}",
+        )
     for node in rec.nodes.values():
         for child in node.inputs:
             dot.edge(child, node.id, arrowhead="none")  # the SVG draws its own arrows
@@ -559,28 +777,54 @@ def svg(rec: Recording, place: dict, uid: str) -> str:
             f'<path class="agb-edge" data-agb-from="{tail}" data-agb-to="{head}" d="{path}" '
             f'marker-end="url(#{uid}-arrow)"/>'
         )
-    w, h = BOX[0] * PX, BOX[1] * PX
     for node in rec.nodes.values():
         cx, cy = at(*place["boxes"][node.id])
+        w, h = box_size(node)
         x, y = round(cx - w / 2, 1), round(cy - h / 2, 1)
         kind = "agb-input" if node.fn == "AccumulateGrad" else "agb-op"
         label = _escape(
             WORDS["details"].format(
-                fn=node.fn, name=node.name, value=number(node.value), grad=number(node.grad)
+                fn=node.fn, name=node.name, value=text_of(node.value), grad=text_of(node.grad)
             )
         )
         out += [
             f'<g class="agb-node {kind}" data-agb-node="{node.id}" aria-label="{label}">',
-            f'<rect x="{x}" y="{y}" width="{w:g}" height="{h:g}" rx="8"/>',
+            f'<rect x="{x}" y="{y}" width="{round(w, 1):g}" height="{round(h, 1):g}" rx="8"/>',
             f'<text x="{cx}" y="{round(y + 17, 1)}" class="agb-title">{_escape(node.title)}</text>',
-            f'<text x="{cx}" y="{round(y + 33, 1)}" class="agb-value">'
-            f"{_escape(WORDS['value'].format(value=number(node.value)))}</text>",
-            f'<text x="{cx}" y="{round(y + 49, 1)}" class="agb-grad">'
-            f"{_escape(WORDS['grad'].format(grad=number(node.grad)))}</text>",
+            *_numbers(node, cx, y, w),
             "</g>",
         ]
     out.append("</svg>")
     return "\n".join(out)
+
+
+def _numbers(node: Node, cx: float, top: float, width: float) -> list[str]:
+    """A node's value and gradient: "value 5" and "grad 4" on a line each, or for a tensor,
+    each a label above a table, one <text> per row and a <tspan> per entry."""
+    if not isinstance(node.value, list):
+        return [
+            f'<text x="{cx}" y="{round(top + 33, 1)}" class="agb-value">'
+            f"{_escape(WORDS['value'].format(value=number(node.value)))}</text>",
+            f'<text x="{cx}" y="{round(top + 49, 1)}" class="agb-grad">'
+            f"{_escape(WORDS['grad'].format(grad=number(node.grad)))}</text>",
+        ]
+    out, y = [], top + 17
+    for kind, value in (("value", node.value), ("grad", node.grad)):
+        rows = rows_of(value)
+        column = (width - 16) / len(rows[0])
+        y += LINE
+        label = WORDS[f"{kind}_label"]
+        out.append(f'<g class="agb-{kind}"><text x="{cx}" y="{round(y, 1)}">{label}</text>')
+        for row in rows:
+            y += LINE
+            left = cx - width / 2 + 8
+            cells = "".join(
+                f'<tspan x="{round(left + column * (i + 0.5), 1)}">{_escape(cell)}</tspan>'
+                for i, cell in enumerate(row)
+            )
+            out.append(f'<text y="{round(y, 1)}">{cells}</text>')
+        out.append("</g>")
+    return out
 
 
 def _escape(text: str) -> str:
@@ -593,17 +837,26 @@ def body_hash(lines: list[str], data: tuple[str, ...] = ()) -> str:
     return hashlib.sha256(body.encode("utf-8")).hexdigest()[:12]
 
 
+def entries(value) -> list[float]:
+    """A number, or a tensor's entries row by row, as the page prints them (six digits)."""
+    if not isinstance(value, list):
+        return [float(number(value))]
+    return [number_ for item in value for number_ in entries(item)]
+
+
 def steps_data(rec: Recording) -> dict:
     """What the script needs: the nodes, and each step; a backward step's words are in the
     page (steps_in_words), in the same order."""
     forward_words, _ = step_texts(rec)
     return {
+        "tensors": rec.tensors,
         "nodes": {
             node.id: {
                 "name": node.name,
                 "fn": node.fn,
-                "value": number(node.value),
-                "grad": number(node.grad),
+                "value": text_of(node.value),
+                "grad": text_of(node.grad),
+                "entries": entries(node.grad),  # what a prediction is checked against
                 "inputs": node.inputs,
                 "saved": [f"{k} = {v}" for k, v in node.saved],
             }
@@ -616,7 +869,7 @@ def steps_data(rec: Recording) -> dict:
             {
                 "node": step["node"],
                 "to": [target for target, _ in step["passes"]],
-                "parts": [number(value) for _, value in step["parts"]],
+                "parts": [text_of(value) for _, value in step["parts"]],
             }
             for step in rec.backward
         ],
@@ -689,8 +942,10 @@ def visit_stepper(self, node):
         f'<input type="range" class="agb-slider" id="{uid}-slider" min="0" '
         f'max="{node["count"]}" value="0" step="1">'
         '<span class="agb-counter"></span></div>'
+        # A plain text box: a phone's decimal keypad has no minus sign, nor a comma between
+        # a tensor's entries.
         f'<form class="agb-guess" hidden><label for="{uid}-guess" class="agb-question"></label>'
-        f'<input type="text" id="{uid}-guess" class="agb-guess-input" inputmode="decimal" '
+        f'<input type="text" id="{uid}-guess" class="agb-guess-input" '
         'autocomplete="off" spellcheck="false">'
         f'<button type="submit" class="agb-button">{WORDS["check"]}</button></form>'
         '<p class="agb-verdict" aria-live="polite"></p>'
@@ -713,6 +968,24 @@ def as_plain_nodes(node: stepper) -> nodes.Element:
     return box
 
 
+# The picture as a file is shown as an image (in Colab), where the page's stylesheet does
+# not reach: it carries its own colours, the light theme's, on its own white ground.
+PICTURE_STYLE = (
+    "<style>text{font:12px monospace;text-anchor:middle;fill:#222832}"
+    ".agb-node rect{fill:#fff;stroke:#a0a7b0;stroke-width:1.5}"
+    ".agb-input rect{stroke-dasharray:4 2}.agb-title{font-weight:700}"
+    ".agb-edge{fill:none;stroke:#5c6670;stroke-width:1.5}.agb-arrowhead{fill:#5c6670}"
+    ".agb-grad,.agb-grad text{fill:#0a58ca;font-weight:700}</style>"
+    '<rect width="100%" height="100%" fill="#fff"/>'
+)
+
+
+def picture_file(svg_text: str) -> str:
+    """The stepper's SVG as a file of its own: with its style, after its title and markers."""
+    at = svg_text.index("</defs>") + len("</defs>")
+    return svg_text[:at] + PICTURE_STYLE + svg_text[at:]
+
+
 def write_pictures(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """Each stepper's picture as a file too, for the Colab notebook to show."""
     if app.builder.format != "html":
@@ -720,7 +993,7 @@ def write_pictures(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     for node in doctree.findall(stepper):
         target = Path(app.outdir) / "_images" / f"{node['uid']}.svg"
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(node["svg"], encoding="utf-8")
+        target.write_text(picture_file(node["svg"]), encoding="utf-8")
 
 
 def notebook_form(block, site) -> list[str]:

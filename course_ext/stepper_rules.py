@@ -6,6 +6,12 @@ stepper shows each rule with the values put in ("3 · g² = 3 · 5² = 75", type
 the site is built), and `record` checks each one against the ratio PyTorch itself passed back
 (`agrees`): a wrong rule stops the build, so the words never disagree with the numbers. This
 module also writes a stepper's names, numbers and sub-expressions as TeX (`tex`, `tex_number`).
+
+A stepper on tensors has no local derivative to multiply by: each operation turns the gradient
+it receives (dY, of its result's shape) into its operands' gradients, dW = Xᵀ dY for a matrix
+product. TENSOR_RULES owns those, written with the received gradient `g` and checked the same
+way, value for value; where an operand was broadcast, the engine sums the result to the
+operand's shape, and the words show that sum (`summed`).
 """
 
 from __future__ import annotations
@@ -15,10 +21,28 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
+MOST = 4  # rows and columns of a stepper's tensor: a table on a node must stay small
+
 
 def number(value: float) -> str:
     """A value as the stepper prints it in words and on the graph: six significant digits."""
     return format(value, ".6g")
+
+
+def text_of(value) -> str:
+    """A number, or a small tensor as nested lists, as text: "[[1, 2], [3, 4]]"."""
+    if isinstance(value, list):
+        return "[" + ", ".join(text_of(v) for v in value) + "]"
+    return number(value)
+
+
+def tex_value(value) -> str:
+    """A number, or a small tensor as a matrix (a vector as one row), in TeX."""
+    if not isinstance(value, list):
+        return tex_number(value)
+    rows = value if value and isinstance(value[0], list) else [value]
+    body = r" \\ ".join(" & ".join(tex_number(v) for v in row) for row in rows)
+    return rf"\begin{{bmatrix}} {body} \end{{bmatrix}}"
 
 
 def tex_number(value: float) -> str:
@@ -50,6 +74,7 @@ FUNCTION_TEX = {
     "relu": r"\operatorname{relu}",
 }
 _BINARY = {ast.Add: (1, " + "), ast.Sub: (1, " - "), ast.Mult: (2, r" \cdot "), ast.Div: (2, " / ")}
+_BINARY[ast.MatMult] = (2, r"\,")  # a matrix product: XW
 
 
 def tex(tree: ast.expr, values: dict[str, float] | None = None) -> str:
@@ -99,6 +124,7 @@ class Operands:
     a: str
     b: str = ""
     y: str = ""
+    g: str = ""  # the gradient the node received (tensor rules)
 
 
 @dataclass(frozen=True)
@@ -173,6 +199,96 @@ def _bare(operand: str) -> str:
         if "(" not in inside and ")" not in inside:  # not "(a) + (b)"
             return inside
     return operand
+
+
+@dataclass(frozen=True)
+class TensorRule:
+    """The gradient an operation passes to one operand, from the gradient g it received:
+    `formula` writes it in TeX with names or with values, `value` computes it with torch
+    from (a, b, y, g). Before any sum over broadcast axes."""
+
+    formula: Callable[[Operands], str]
+    value: Callable
+
+
+def _tensor_power(o: Operands) -> str:
+    """g ⊙ n·a^(n−1), entry by entry: a power of each entry (∘), never of the matrix."""
+    exponent = float(o.b.strip("()")) - 1
+    power = "" if exponent == 1 else rf"^{{\circ {tex_number(exponent)}}}"
+    return rf"{o.g} \odot {o.b} \cdot {o.a}{power}"
+
+
+def _rule(formula: Callable[[Operands], str], value: Callable) -> dict[str, TensorRule]:
+    return {"a": TensorRule(formula, value)}
+
+
+# By the operation, then by operand, as RULES; ⊙ and ⊘ multiply and divide entry by entry.
+TENSOR_RULES: dict[str, dict[str, TensorRule]] = {
+    "+": {
+        "a": TensorRule(lambda o: o.g, lambda a, b, y, g: g),
+        "b": TensorRule(lambda o: o.g, lambda a, b, y, g: g),
+    },
+    "−": {
+        "a": TensorRule(lambda o: o.g, lambda a, b, y, g: g),
+        "b": TensorRule(lambda o: f"-{o.g}", lambda a, b, y, g: -g),
+    },
+    "×": {
+        "a": TensorRule(lambda o: rf"{o.g} \odot {o.b}", lambda a, b, y, g: g * b),
+        "b": TensorRule(lambda o: rf"{o.g} \odot {o.a}", lambda a, b, y, g: g * a),
+    },
+    "÷": {
+        "a": TensorRule(lambda o: rf"{o.g} \oslash {o.b}", lambda a, b, y, g: g / b),
+        "b": TensorRule(
+            lambda o: rf"-{o.g} \odot {o.a} \oslash {o.b}^{{\circ 2}}",
+            lambda a, b, y, g: -g * a / b**2,
+        ),
+    },
+    "**": _rule(_tensor_power, lambda a, b, y, g: g * b * a ** (b - 1)),
+    "@": {
+        "a": TensorRule(lambda o: rf"{o.g}\, {o.b}^{{\top}}", lambda a, b, y, g: g @ b.T),
+        "b": TensorRule(lambda o: rf"{o.a}^{{\top}} {o.g}", lambda a, b, y, g: a.T @ g),
+    },
+    "neg": _rule(lambda o: f"-{o.g}", lambda a, b, y, g: -g),
+    "exp": _rule(lambda o: rf"{o.g} \odot {o.y}", lambda a, b, y, g: g * y),
+    "log": _rule(lambda o: rf"{o.g} \oslash {o.a}", lambda a, b, y, g: g / a),
+    "sin": _rule(lambda o: rf"{o.g} \odot \cos {o.a}", lambda a, b, y, g: g * a.cos()),
+    "cos": _rule(lambda o: rf"-{o.g} \odot \sin {o.a}", lambda a, b, y, g: -g * a.sin()),
+    "tanh": _rule(
+        lambda o: rf"{o.g} \odot (1 - {o.y}^{{\circ 2}})", lambda a, b, y, g: g * (1 - y**2)
+    ),
+    "sigmoid": _rule(
+        lambda o: rf"{o.g} \odot {o.y} \odot (1 - {o.y})", lambda a, b, y, g: g * y * (1 - y)
+    ),
+    "relu": _rule(lambda o: rf"{o.g} \odot [{o.a} > 0]", lambda a, b, y, g: g * (a > 0)),
+    "sqrt": _rule(lambda o: rf"{o.g} \oslash (2 {o.y})", lambda a, b, y, g: g / (2 * y)),
+    "abs": _rule(
+        lambda o: rf"{o.g} \odot \operatorname{{sign}} {o.a}", lambda a, b, y, g: g * a.sign()
+    ),
+    # g is a number here: the sum (or mean) passes it to every entry, a table of ones of a's
+    # shape (not a bold 1: KaTeX's bold font, for one character, would cost the page 10 kB).
+    "sum": _rule(
+        lambda o: rf"{o.g} \cdot \operatorname{{ones}}", lambda a, b, y, g: g * a.new_ones(a.shape)
+    ),
+    "mean": _rule(
+        lambda o: rf"{o.g} \cdot \operatorname{{ones}} / {o.b}",
+        lambda a, b, y, g: g * a.new_ones(a.shape) / a.numel(),
+    ),
+}
+
+
+def summed(value, shape: tuple[int, ...]) -> tuple[str, list[str]] | None:
+    """Where broadcasting used an operand of `shape` several times: over what its gradient is
+    summed ("rows", "columns", "entries") and the parts, each in TeX; None where no sum is."""
+    if tuple(value.shape) == tuple(shape):
+        return None
+    if value.dim() == 2 and tuple(shape) in ((value.shape[1],), (1, value.shape[1])):
+        return "rows", [tex_value(row.tolist()) for row in value]
+    if value.dim() == 2 and tuple(shape) == (value.shape[0], 1):
+        columns = [[[v] for v in column.tolist()] for column in value.T]
+        return "columns", [tex_value(column) for column in columns]
+    if value.numel() > 0 and all(size == 1 for size in shape):
+        return "entries", [in_brackets(v) for v in value.flatten().tolist()]
+    return "broadcast axes", [tex_value(value.tolist())]
 
 
 def in_brackets(value: float) -> str:

@@ -13,8 +13,16 @@ from bs4 import BeautifulSoup
 from conftest import build_pages, build_small_project
 
 from course_ext.notebook_export import Site
-from course_ext.stepper import OPERATORS, StepperError, notebook_form, record, step_texts
-from course_ext.stepper_rules import RULES, Rule
+from course_ext.stepper import (
+    OPERATORS,
+    StepperError,
+    input_value,
+    notebook_form,
+    record,
+    step_texts,
+    top_level_parts,
+)
+from course_ext.stepper_rules import RULES, TENSOR_RULES, Rule, TensorRule
 
 # The four steppers of the lessons: (body, :data:), and how to compute the same with torch.
 EXAMPLES = {
@@ -169,6 +177,114 @@ def test_named_results_name_the_nodes_and_the_words():
     assert x.grad == 300.0  # torch's, as without names
 
 
+# One body per operation of a stepper on tensors (every rule of TENSOR_RULES), each with the
+# gradient of x it passes, as its rule writes it with names.
+TENSOR_CASES = [
+    (["x = [1, -2], y = [3, 4]", "z = sum(x + y)"], r"dx = d(x + y)"),
+    (["x = [1, -2], y = [3, 4]", "z = sum(x - y)"], r"dy = -d(x - y)"),
+    (["x = [1, -2], y = [3, 4]", "z = sum(x * y)"], r"dx = d(x \cdot y) \odot y"),
+    (["x = [1, -2], y = [3, 4]", "z = sum(x / y)"], r"dy = -d(x / y) \odot x \oslash y^{\circ 2}"),
+    (["x = [1, -2]", "z = sum(x**3)"], r"dx = d(x^{3}) \odot 3 \cdot x^{\circ 2}"),
+    (["x = [[1, 2], [3, 4]], y = [[0, 1], [1, 0]]", "z = sum(x @ y)"], r"dy = x^{\top} d(x\,y)"),
+    (["x = [1, -2]", "z = sum(-x)"], r"dx = -d(-x)"),
+    (["x = [1, 4]", "z = sum(exp(x))"], r"dx = d(\exp(x)) \odot (\exp(x))"),
+    (["x = [1, 4]", "z = sum(log(x))"], r"dx = d(\log(x)) \oslash x"),
+    (["x = [1, 4]", "z = sum(sin(x))"], r"dx = d(\sin(x)) \odot \cos x"),
+    (["x = [1, 4]", "z = sum(cos(x))"], r"dx = -d(\cos(x)) \odot \sin x"),
+    (["x = [1, 4]", "z = sum(tanh(x))"], r"dx = d(\tanh(x)) \odot (1 - (\tanh(x))^{\circ 2})"),
+    (["x = [1, 4]", "z = sum(sigmoid(x))"], r"dx = d(\sigma(x)) \odot (\sigma(x))"),
+    (["x = [1, -4]", "z = sum(relu(x))"], r"dx = d(\operatorname{relu}(x)) \odot [x > 0]"),
+    (["x = [1, 4]", "z = sum(sqrt(x))"], r"dx = d(\sqrt{x}) \oslash (2 (\sqrt{x}))"),
+    (["x = [1, -4]", "z = sum(abs(x))"], r"dx = d(\lvert x \rvert) \odot \operatorname{sign} x"),
+    (
+        ["x = [1, 4]", "z = mean(x)"],
+        r"dx = dz \cdot \operatorname{ones} / n = 1 \cdot \operatorname{ones} / 2",
+    ),
+]
+
+
+def tensor_operations(line: str) -> set[str]:
+    """The rules a line of a stepper on tensors uses: `z = sum(x * y)` -> {"sum", "×"}."""
+    found = set()
+    for tree in ast.walk(ast.parse(line)):
+        if isinstance(tree, ast.BinOp):
+            found.add(OPERATORS[type(tree.op)])
+        elif isinstance(tree, ast.UnaryOp):
+            found.add("neg")
+        elif isinstance(tree, ast.Call):
+            found.add(tree.func.id)
+    return found
+
+
+@pytest.mark.parametrize(("body", "rule"), TENSOR_CASES, ids=[b[1] for b, _ in TENSOR_CASES])
+def test_each_tensor_rule_is_written_out_and_gives_torchs_gradient(body, rule):
+    """The words show the rule, and the gradients are torch.autograd's, entry for entry."""
+    recording = record(body)
+    said = " ".join(text for step in step_texts(recording)[1] for text, _ in step)
+    assert f"${rule}" in said, said
+    names = [part.split("=")[0].strip() for part in top_level_parts(body[0])]
+    leaves = {
+        name: torch.tensor(
+            input_value(part.split("=", 1)[1]), dtype=torch.float64, requires_grad=True
+        )
+        for name, part in zip(names, top_level_parts(body[0]), strict=True)
+    }
+    functions = {"sum": torch.sum, "mean": torch.mean, "sigmoid": torch.sigmoid}
+    functions |= {
+        f: getattr(torch, f) for f in ("exp", "log", "sin", "cos", "tanh", "relu", "sqrt", "abs")
+    }
+    result = eval(body[1].split("=", 1)[1], functions, dict(leaves))  # test-only: our strings
+    expected = torch.autograd.grad(result, list(leaves.values()))
+    shown = {n.name: n.grad for n in recording.nodes.values() if n.fn == "AccumulateGrad"}
+    for name, grad in zip(names, expected, strict=True):
+        assert torch.allclose(torch.tensor(shown[name], dtype=torch.float64), grad, rtol=1e-12), (
+            name
+        )
+
+
+def test_every_tensor_rule_of_the_table_is_exercised():
+    operations = set().union(*(tensor_operations(body[1]) for body, _ in TENSOR_CASES))
+    assert operations == set(TENSOR_RULES), set(TENSOR_RULES) ^ operations
+
+
+LAYER = (
+    [
+        "X = [[1, 2], [0, -1]], W = [[0.5, -1, 2], [1, 0, -0.5]], b = [0.5, 0.5, -1]",
+        "M = X @ W",
+        "H = M + b",
+        "L = sum(H**2)",
+    ],
+    ("X",),
+)
+
+
+def test_a_broadcast_bias_is_seen_summed_over_the_rows_and_w_gets_x_transposed_times_dm():
+    recording = record(*LAYER)
+    nodes = {n.name: n for n in recording.nodes.values()}
+    assert nodes["b"].grad == [5.0, 0.0, -1.0] and nodes["H"].grad == [[6, -1, 0], [-1, 1, -1]]
+    assert nodes["W"].grad == [[6.0, -1.0, 0.0], [13.0, -3.0, 1.0]]
+    assert "X" not in nodes and ("self", "[[1, 2], [0, -1]]") in nodes["M"].saved
+    said = [" ".join(text for text, _ in step) for step in step_texts(recording)[1]]
+    add = next(s for s in said if s.startswith("`AddBackward0`"))
+    row = r"\begin{bmatrix} %s \end{bmatrix}"
+    assert (
+        f"$b$ was used in each of its rows, so the engine sums them to $b$'s shape, "
+        f"${row % '6 & -1 & 0'} + {row % '-1 & 1 & -1'} = {row % '5 & 0 & -1'}$"
+    ) in add, add
+    mm = next(s for s in said if s.startswith("`MmBackward0`"))
+    assert r"It passes $dW = X^{\top} dM = " in mm
+    assert r"\end{bmatrix}^{\top} \begin{bmatrix}" in mm  # with the values put in
+
+
+def test_a_wrong_tensor_rule_stops_the_build(monkeypatch):
+    wrong = TensorRule(lambda o: rf"{o.g}\, {o.a}", lambda a, b, y, g: g.T @ a)
+    monkeypatch.setitem(TENSOR_RULES["@"], "b", wrong)
+    with pytest.raises(
+        StepperError, match=r"the rule for @ .*TENSOR_RULES.* gives \[\[.*the rule is wrong"
+    ):
+        record(*LAYER)
+
+
 def stepper_page(body: str, options: str = "") -> str:
     return f"# A page\n\nSome text.\n\n```{{backprop-stepper}}\n{options}{body}\n```\n"
 
@@ -176,7 +292,14 @@ def stepper_page(body: str, options: str = "") -> str:
 BAD_BODIES = [
     ("x = 2.0\nz = x * q", 7, "unknown name 'q' (known: x)"),
     ("x = 2.0\nz = x *", 7, "the expression does not parse"),
-    ("x = two\nz = x * x", 6, "an input is `name = number`, not 'x = two'"),
+    ("x = two\nz = x * x", 6, "an input is `name = number` or a small table of numbers"),
+    ("x = [[1, 2], [3]]\nz = sum(x)", 6, "(`name = [[1, 2], [3, 4]]`, at most 4 by 4)"),
+    ("x = [1, 2, 3, 4, 5]\nz = sum(x)", 6, "not 'x = [1, 2, 3, 4, 5]'"),
+    ("x = 2.0, y = 3.0\nz = x @ y", 7, "'x @ y': @ multiplies two tables (matrices)"),
+    ("x = 2.0\nz = sum(x)", 7, "sum adds up a tensor: give an input as a table"),
+    ("x = [1, 2], n = [2, 2]\nz = sum(x**n)", 7, "on tensors, ** takes a number as exponent"),
+    ("x = [1, 2], y = [1, 2, 3]\nz = sum(x + y)", 7, "PyTorch cannot compute 'x + y': The size"),
+    ("x = [1, 2]\nz = x * 2", 7, "the result is not a scalar: backward needs one number"),
     ("x = 2.0\nz = x.sum()", 7, "'x.sum()' is not arithmetic on the inputs"),
     ("x = 2.0", 6, "write the inputs (x = 2.0, y = 3.0), then the output"),
     ("x = 2.0\nz = 3.0 * 2", 7, "the result is an input or a constant"),
@@ -192,7 +315,7 @@ def test_bad_bodies_stop_the_build_naming_file_and_line(built_once, body, line, 
     _, result = built_once("bad-stepper-bodies", lambda path: build_pages(path, pages))
     assert result["returncode"] != 0
     case = BAD_BODIES.index((body, line, message))
-    where = rf"case{case}\.md:{line}: ?(ERROR: )?backprop-stepper: {re.escape(message)}"
+    where = rf"case{case}\.md:{line}: ?(ERROR: )?backprop-stepper: .*{re.escape(message)}"
     assert re.search(where, result["stderr"]), result["stderr"]
 
 
@@ -220,7 +343,13 @@ def test_the_html_holds_the_whole_graph_the_steps_and_their_words(tmp_path):
     tex = [a.get_text() for a in first.select(".agb-pass .agb-rule annotation")]
     assert tex == [r"\partial z/\partial (x + y) = w = 4", r"\partial z/\partial w = x + y = 5"]
     products = [a.get_text() for a in first.select(".agb-pass > .math:not(.agb-rule) annotation")]
-    assert products == [r"1 \times 4 = 4", "x + y", r"1 \times 5 = 5", "w"]
+    # A full stop after a formula is set in it, so that it never starts a line of its own.
+    assert products == [
+        r"1 \times 4 = 4",
+        r"x + y\mathclose{.}",
+        r"1 \times 5 = 5",
+        r"w\mathclose{.}",
+    ]
     assert (tmp_path / "_build" / "_images" / f"{figure['id']}.svg").is_file()
 
 

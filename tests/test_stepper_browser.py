@@ -3,6 +3,7 @@ each step showing the recorded numbers, the end agreeing with what the page's ce
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 
@@ -22,7 +23,26 @@ STEPPERS = {
     ("book/chain_rule.html", "z = w * x_in + b; y = exp(z); r = y - y_target; l = r ** 2"): (
         r"at the stepper's values: dl/dw = (?P<w>\S+), dl/db = (?P<b>\S+)\n"
     ),
+    ("book/gradients_by_shape.html", "M = X @ W; H = M + b; L = sum(H ** 2)"): (
+        r"b\.grad: (?P<b>\[[^\]]*\]) .*\nW\.grad: (?P<W>\[\[.*?\]\]) ="
+    ),
 }
+
+
+def entries(printed) -> list[float]:
+    """A printed number or nested list, flat: what a stepper's node calls its entries."""
+    if isinstance(printed, list):
+        return [number for item in printed for number in entries(item)]
+    return [float(printed)]
+
+
+def expect_gradient_shown(box, node: dict) -> None:
+    """A number's node says "grad 4"; a tensor's shows a table, an entry per <tspan>."""
+    if node["grad"].startswith("["):
+        cells = [format(value, ".6g") for value in node["entries"]]
+        expect(box.locator(".agb-grad tspan")).to_have_text(cells)
+    else:
+        expect(box.locator(".agb-grad")).to_have_text(f"grad {node['grad']}")
 
 
 def steppers_on(site, page: str) -> dict[str, dict]:
@@ -44,7 +64,7 @@ def words_of(figure, data: dict, step: int) -> str:
     return figure.locator(".agb-steps li").nth(step - 1 - len(data["forward"])).text_content()
 
 
-def test_the_lessons_have_the_four_steppers_and_no_other(site):
+def test_the_lessons_have_these_steppers_and_no_other(site):
     pages = sorted({page for page, _ in STEPPERS})
     found = {(page, expression) for page in pages for expression in steppers_on(site, page)}
     assert found == set(STEPPERS)
@@ -87,14 +107,13 @@ def test_stepping_through_shows_each_recorded_step_and_ends_on_the_pages_results
         if step in data["forward"]:
             expect(current.locator(".agb-grad")).to_be_hidden()
         else:
-            node = data["nodes"][step["node"]]
-            expect(current.locator(".agb-grad")).to_have_text(f"grad {node['grad']}")
+            expect_gradient_shown(current, data["nodes"][step["node"]])
     # At the end, each input's gradient is the one the page's own cells printed.
     for node_id, node in data["nodes"].items():
         if node["fn"] == "AccumulateGrad":
-            assert float(node["grad"]) == float(expected[node["name"]]), node["name"]
-            shown = figure.locator(f'.agb-node[data-agb-node="{node_id}"] .agb-grad')
-            expect(shown).to_have_text(f"grad {node['grad']}")
+            printed = ast.literal_eval(expected[node["name"]])
+            assert node["entries"] == entries(printed), node["name"]
+            expect_gradient_shown(figure.locator(f'.agb-node[data-agb-node="{node_id}"]'), node)
     figure.get_by_role("button", name="Reset").click()
     expect(figure.locator(".agb-counter")).to_have_text(f"Step 0 of {len(steps)}")
     assert not any(record.values()), record
@@ -209,22 +228,94 @@ def test_predict_mode_by_keyboard_checks_explains_and_counts_in_the_progress(ope
     steppers = steppers_on(site, "book/chain_rule.html").values()
     assert len(predictions) == sum(len(s["backward"]) - 1 for s in steppers)
     expect(row.locator(".agq-progress-count")).to_have_text(f"1 of {len(keys)} answered right")
+    # Back on the lesson, the stepper says what was predicted before.
+    page.go_back()
+    expect(figure.locator(".agb-score")).to_have_text(
+        "Your predictions here so far: 1 of 3 right. Press Predict the gradients to try again."
+    )
     assert not any(record.values()), record
 
 
+def test_predicting_a_tensor_takes_its_entries_row_by_row(open_page, site):
+    """In the layer's stepper: a table typed as numbers or as nested lists is checked entry
+    by entry; too few entries are asked again; a wrong sum is explained with the sum."""
+    page, record = open_page("book/gradients_by_shape.html")
+    expression = "M = X @ W; H = M + b; L = sum(H ** 2)"
+    data = steppers_on(site, "book/gradients_by_shape.html")[expression]
+    figure = page.locator("figure.agb-stepper").filter(
+        has=page.locator(f'svg title:text-is("The graph PyTorch recorded for {expression}")')
+    )
+    figure.get_by_role("button", name="Predict the gradients").click()
+    next_step = figure.get_by_role("button", name="Next step")
+    asked = [data["nodes"][step["node"]] for step in data["backward"][1:]]
+    assert [node["name"] for node in asked] == ["H ** 2", "H", "b", "M", "W"]
+    for _ in range(len(data["forward"]) + 2):  # the forward pass, the seed, then a question
+        next_step.click()
+    box, verdict = figure.get_by_role("textbox"), figure.locator(".agb-verdict")
+    expect(figure.locator(".agb-question")).to_have_text(
+        "Your prediction: what gradient does H ** 2 receive, dL/d(H ** 2)? "
+        "Type its 6 entries row by row, such as 1, -0.5, 2, then Check."
+    )
+    box.fill("1 1 1 1 1 1")
+    box.press("Enter")
+    expect(verdict).to_have_text("Right: dL/d(H ** 2) = [[1, 1, 1], [1, 1, 1]].")
+    next_step.click()
+    box.fill("[[6, -1, 0], [-1, 1, -1]]")
+    box.press("Enter")
+    expect(verdict).to_have_text("Right: dL/dH = [[6, -1, 0], [-1, 1, -1]].")
+    next_step.click()
+    box.fill("5, 0")  # b has 3 entries: asked again, not judged
+    box.press("Enter")
+    expect(verdict).to_have_text("Type its 3 entries row by row, such as 1, -0.5, 2, then Check.")
+    expect(box).to_be_visible()
+    box.fill("6, -1, 0")  # one row only: the sum over the rows forgotten
+    box.press("Enter")
+    expect(verdict).to_contain_text("Not quite: dL/db = [5, 0, -1].")
+    expect(verdict).to_contain_text("b was used in each of its rows")
+    expect(figure.locator(".agb-score")).to_have_text("Predicted right (to about 1 %): 2 of 5.")
+    # A node's details list the gradients it passed on, typeset: the addition's two.
+    add = next(i for i, n in data["nodes"].items() if n["fn"] == "AddBackward0")
+    figure.locator(f'.agb-node[data-agb-node="{add}"]').click()
+    expect(figure.locator(".agb-details")).to_contain_text("The gradients it passed on:")
+    expect(figure.locator(".agb-details .agb-rule")).to_have_count(2)
+    assert not any(record.values()), record
+
+
+@pytest.mark.parametrize(("page", "expression"), list(STEPPERS))
+def test_the_notebooks_picture_carries_its_own_colours(open_page, site, page, expression):
+    """Colab shows the stepper's picture as an image, where no stylesheet of the site
+    reaches: boxes on white with dark text, gradients in blue, in the dark theme too."""
+    html = (site / page).read_text(encoding="utf-8")
+    figure = next(
+        f
+        for f in BeautifulSoup(html, "html.parser").select("figure.agb-stepper")
+        if f.select_one("svg title").get_text().endswith(expression)
+    )
+    picture, _ = open_page(f"_images/{figure['id']}.svg", color_scheme="dark")
+    colour = (
+        "([selector, property]) => getComputedStyle(document.querySelector(selector))[property]"
+    )
+    assert picture.evaluate(colour, [".agb-node rect", "fill"]) == "rgb(255, 255, 255)"
+    assert picture.evaluate(colour, [".agb-title", "fill"]) == "rgb(34, 40, 50)"
+    assert picture.evaluate(colour, [".agb-grad", "fill"]) == "rgb(10, 88, 202)"
+    assert picture.evaluate(colour, [".agb-edge", "fill"]) == "none"
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_predict_mode_has_no_serious_accessibility_violation(open_page, scheme):
+@pytest.mark.parametrize("lesson", ["autograd_basics", "gradients_by_shape"])  # numbers, tensors
+def test_predict_mode_has_no_serious_accessibility_violation(open_page, scheme, lesson):
     """axe on a stepper in predict mode, a question open and a verdict shown, both themes."""
     from axe_playwright_python.sync_playwright import Axe
 
-    page, _ = open_page("book/autograd_basics.html", color_scheme=scheme)
+    page, _ = open_page(f"book/{lesson}.html", color_scheme=scheme)
     page.wait_for_function("['light', 'dark'].includes(document.documentElement.dataset.theme)")
     figure = page.locator("figure.agb-stepper")
     figure.get_by_role("button", name="Predict the gradients").click()
     next_step = figure.get_by_role("button", name="Next step")
     while figure.locator(".agb-guess").is_hidden():
         next_step.click()
-    figure.get_by_role("textbox").fill("1")
+    asked = re.search(r"Type its (\d+) entries", figure.locator(".agb-question").inner_text())
+    figure.get_by_role("textbox").fill(" ".join(["1"] * int(asked[1] if asked else 1)))
     figure.get_by_role("button", name="Check").click()  # a verdict, and the score
     next_step.click()  # the next question, open
     expect(figure.locator(".agb-guess")).to_be_visible()

@@ -9,9 +9,9 @@
 
 (() => {
   /**
-   * @typedef {{name: string, fn: string, value: string, grad: string, inputs: string[], saved: string[]}} StepNode
+   * @typedef {{name: string, fn: string, value: string, grad: string, entries: number[], inputs: string[], saved: string[]}} StepNode
    * @typedef {{node: string, say?: string, to?: string[], parts?: string[]}} Step
-   * @typedef {{nodes: Record<string, StepNode>, forward: Step[], backward: Step[]}} Steps
+   * @typedef {{nodes: Record<string, StepNode>, forward: Step[], backward: Step[], tensors?: boolean}} Steps
    */
 
   const PLAY_EVERY_MS = 1400;
@@ -28,10 +28,23 @@
     }
   }
 
-  /** The learner's number ("−0.56", "-0.56", "75"), or NaN. @param {string} text */
-  function parsed(text) {
-    const cleaned = text.trim().replace(/\u2212/g, "-").replace(",", ".");
-    return cleaned === "" ? NaN : Number(cleaned);
+  /** A prediction's verdict kept before, or null. @param {string} key */
+  function recalled(key) {
+    try {
+      const saved = JSON.parse(window.localStorage.getItem(STORAGE_PREFIX + key) || "null");
+      return saved && typeof saved.state === "string" ? saved : null;
+    } catch {
+      return null; // storage refused or garbled: as if nothing was kept
+    }
+  }
+
+  /** The learner's numbers: one ("−0.56", "-0,56", "75"), or a tensor's entries row by row
+   * ("5, 0, -1" or "[[6, -1], [13, -3]]"); NaN where one is not a number.
+   * @param {string} text @param {number} count */
+  function numbersIn(text, count) {
+    const cleaned = text.trim().replace(/\u2212/g, "-");
+    if (count === 1) return [cleaned === "" ? NaN : Number(cleaned.replace(",", "."))];
+    return cleaned.replace(/[[\]()]/g, " ").split(/[\s,;]+/).filter(Boolean).map(Number);
   }
 
   /** @param {HTMLElement} figure */
@@ -128,7 +141,9 @@
     function ask(/** @type {number} */ index) {
       pending = index;
       const node = data.nodes[data.backward[index].node];
-      $(".agb-question").textContent = say("question", { name: node.name, output: outputName(), d: inD(node.name) });
+      const count = node.entries.length;
+      const question = say("question", { name: node.name, output: outputName(), d: inD(node.name) });
+      $(".agb-question").textContent = count > 1 ? `${question} ${say("entries", { count })}` : question;
       guessInput.value = "";
       verdict.textContent = "";
       guess.hidden = false;
@@ -163,17 +178,17 @@
     function check(/** @type {Event} */ event) {
       event.preventDefault();
       if (pending === null) return;
-      const value = parsed(guessInput.value);
-      if (Number.isNaN(value)) {
-        verdict.textContent = say("not_a_number");
-        return;
-      }
       const index = pending;
       const node = data.nodes[data.backward[index].node];
-      const truth = Number(node.grad);
-      const right = Math.abs(value - truth) <= Math.max(0.01 * Math.abs(truth), 0.005);
+      const truth = node.entries;
+      const typed = numbersIn(guessInput.value, truth.length);
+      if (typed.length !== truth.length || typed.some(Number.isNaN)) {
+        verdict.textContent = truth.length > 1 ? say("entries", { count: truth.length }) : say("not_a_number");
+        return;
+      }
+      const right = typed.every((v, i) => Math.abs(v - truth[i]) <= Math.max(0.01 * Math.abs(truth[i]), 0.005));
       answers.set(index, right);
-      remember(`stepper:${figure.id}:${data.backward[index].node}`, guessInput.value, right);
+      remember(keyOf(index), guessInput.value, right);
       const values = { output: outputName(), name: node.name, d: inD(node.name), value: node.grad };
       if (right) verdict.textContent = say("right", values);
       else verdict.replaceChildren(say("wrong", { ...values, why: "" }).trimEnd(), ...why(index));
@@ -183,9 +198,20 @@
       $(".agb-next").focus();
     }
 
+    /** The key of the prediction asked before a backward step. @param {number} index */
+    const keyOf = (index) => `stepper:${figure.id}:${data.backward[index].node}`;
+
+    /** The round being played, or else what was predicted here before (this visit or an
+     * earlier one), from storage. */
     function showScore() {
-      const right = [...answers.values()].filter(Boolean).length;
-      score.textContent = predicting ? say("score", { right, total: questions }) : "";
+      if (predicting) {
+        const right = [...answers.values()].filter(Boolean).length;
+        score.textContent = say("score", { right, total: questions });
+        return;
+      }
+      const kept = data.backward.slice(1).map((_, i) => recalled(keyOf(i + 1))).filter(Boolean);
+      const right = kept.filter((saved) => saved && saved.state === "correct").length;
+      score.textContent = kept.length ? say("score_before", { right, total: questions }) : "";
     }
 
     function outputName() {
@@ -222,7 +248,9 @@
       // The rules hold the forward values and the gradients: shown once the node has passed them on.
       const rules = done ? passesOf(at).map((pass) => pass.querySelector(".agb-rule")) : [];
       if (rules.some(Boolean)) {
-        const [before, after] = say("rules", { rules: "\u0000" }).split("\u0000");
+        const slot = { rules: "\u0000" }; // where the typeset rules go
+        const sentence = data.tensors ? say("tensor_rules", slot) : say("rules", slot);
+        const [before, after] = sentence.split("\u0000");
         /** @type {(Node | string)[]} */
         const listed = [` ${before}`];
         rules.forEach((rule, i) => { if (rule) listed.push(...(i ? ["; "] : []), ...copies([rule])); });
@@ -265,6 +293,7 @@
     if (list) list.open = false; // the narration takes over; the list stays, folded
     figure.classList.add("agb-ready");
     show(0);
+    showScore();
   }
 
   const run = () => {
