@@ -16,7 +16,7 @@ from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 
 from .chapter_source import setup_chapter_source
-from .colab import setup_colab
+from .components import setup_components
 from .config import setup_config
 from .csp import setup_csp
 from .downloads import setup_downloads
@@ -24,12 +24,9 @@ from .katex_math import setup_katex_math
 from .light_pages import setup_light_pages
 from .local_mathjax import setup_local_mathjax
 from .parallel_execution import setup_parallel_execution
-from .quiz import setup_quiz
 from .sitemap import setup_sitemap
-from .stepper import setup_stepper
 from .stock_fixes import setup_stock_fixes
 from .toc_check import setup_toc_check
-from .video import setup_video
 
 
 def _code_version() -> int:
@@ -72,7 +69,7 @@ def installed(name: str) -> str | None:
 
 
 def _static_path(app: Sphinx) -> None:
-    """The quiz and video assets (added only to the pages that use them)."""
+    """The components' assets (added only to the pages that use them), and the site's."""
     if app.builder.format == "html":
         app.config.html_static_path.append(str(Path(__file__).parent / "static"))
 
@@ -83,11 +80,8 @@ def setup(app: Sphinx) -> dict:
     setup_config(app)
     setup_chapter_source(app)
     setup_sitemap(app)
-    setup_quiz(app)
-    setup_colab(app)
-    setup_video(app)
+    setup_components(app)  # quiz, progress, colab, video, stepper (components/__init__.py)
     setup_downloads(app)
-    setup_stepper(app)
     setup_stock_fixes(app)
     setup_toc_check(app)
     setup_parallel_execution(app)

@@ -28,7 +28,7 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from .html_nodes import add_plain_form
+from .components.base import add_plain_form
 
 logger = logging.getLogger(__name__)
 

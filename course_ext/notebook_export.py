@@ -2,10 +2,11 @@
 
 Colab cannot open MyST markdown, and MyST directives show as raw text in a notebook,
 so the export rewrites what only Sphinx understands. Each directive and role has a
-notebook form in a registry (`register_notebook_form`, `register_role_form`): the course's
-own directives register theirs beside their HTML (quiz/, video.py, colab.py). A form gives
-markdown lines, and may put code cells among them (`CodeCell`: a quiz's answer cells),
-with code they need once per notebook (`register_helper`). The standard ones are here:
+notebook form (`NotebookForms`): the course's own components declare theirs in their
+records, beside their HTML (components/), and the caller passes them all
+(`components.notebook_forms()`). A form gives markdown lines, and may put code cells among
+them (`CodeCell`: a quiz's answer cells), with code they need once per notebook (a helper).
+The standard ones are here (`standard_forms`):
 
 - admonitions (```{note}, ```{admonition} Title) become block quotes with a bold title;
 - :::{dropdown} becomes <details> (which Colab renders);
@@ -29,7 +30,7 @@ from __future__ import annotations
 import re
 import textwrap
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
@@ -89,25 +90,18 @@ class CodeCell:
 
 DirectiveForm = Callable[[Block, Site], list["str | CodeCell"]]
 RoleForm = Callable[[str, Site], str]
-NOTEBOOK_FORMS: dict[str, DirectiveForm] = {}
-ROLE_FORMS: dict[str, RoleForm] = {}
-HELPERS: dict[str, tuple[str, str]] = {}  # name -> (title, code)
 
 
-def register_notebook_form(name: str, form: DirectiveForm) -> None:
-    """`form(block, site)` gives the markdown lines of directive `name` in a notebook, and
-    any code cells among them."""
-    NOTEBOOK_FORMS[name] = form
+@dataclass
+class NotebookForms:
+    """How the notebook writes each directive and role: `directives[name](block, site)`
+    gives a directive's markdown lines (and any code cells among them), `roles[name](text,
+    site)` a role's markdown, and `helpers[name]` is (title, code) a notebook needs once,
+    before the first code cell that names it."""
 
-
-def register_helper(name: str, title: str, code: str) -> None:
-    """Code that a form's code cells need, put once in a notebook before the first of them."""
-    HELPERS[name] = (title, code)
-
-
-def register_role_form(name: str, form: RoleForm) -> None:
-    """`form(text, site)` gives the markdown of role `name` with that text."""
-    ROLE_FORMS[name] = form
+    directives: dict[str, DirectiveForm] = field(default_factory=dict)
+    roles: dict[str, RoleForm] = field(default_factory=dict)
+    helpers: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 def _quote(title: str, body: list[str]) -> list[str]:
@@ -119,19 +113,9 @@ def _admonition(block: Block, site: Site) -> list[str]:
     return _quote(block.argument or default, block.body)
 
 
-for _name in [*ADMONITIONS, "admonition"]:
-    register_notebook_form(_name, _admonition)
-register_notebook_form(
-    "dropdown",
-    lambda block, site: [
-        f"<details><summary>{block.argument or 'Details'}</summary>",
-        "",
-        *block.body,
-        "",
-        "</details>",
-    ],
-)
-register_notebook_form("math", lambda block, site: ["$$", *block.body, "$$"])
+def _dropdown(block: Block, site: Site) -> list[str]:
+    summary = f"<details><summary>{block.argument or 'Details'}</summary>"
+    return [summary, "", *block.body, "", "</details>"]
 
 
 def _doc_link(target: str, site: Site) -> str:
@@ -141,18 +125,24 @@ def _doc_link(target: str, site: Site) -> str:
     return f"[{label}]({site.page_url(docname)})"
 
 
-register_role_form("doc", _doc_link)
+def standard_forms() -> NotebookForms:
+    """The forms of what Sphinx and MyST themselves provide (a new value each time: callers
+    add the components' forms to it)."""
+    directives: dict[str, DirectiveForm] = dict.fromkeys([*ADMONITIONS, "admonition"], _admonition)
+    directives["dropdown"] = _dropdown
+    directives["math"] = lambda block, site: ["$$", *block.body, "$$"]
+    return NotebookForms(directives, {"doc": _doc_link})
 
 
-def convert_markdown(source: str, site: Site) -> str:
+def convert_markdown(source: str, site: Site, forms: NotebookForms) -> str:
     """A markdown cell in notebook markdown; line numbers in errors count in `source`."""
-    parts = convert_cell(source, site)
+    parts = convert_cell(source, site, forms)
     if any(isinstance(part, CodeCell) for part in parts):
         raise ExportError("a directive here has code cells: use convert_cell", 1)
     return "\n\n".join(parts)
 
 
-def convert_cell(source: str, site: Site) -> list[str | CodeCell]:
+def convert_cell(source: str, site: Site, forms: NotebookForms) -> list[str | CodeCell]:
     """A markdown cell as notebook cells: its markdown, split where a directive's form puts
     code cells (a quiz's answers). Line numbers in errors count in `source`."""
     parts: list[str | CodeCell] = []
@@ -161,7 +151,7 @@ def convert_cell(source: str, site: Site) -> list[str | CodeCell]:
         if isinstance(block, str):
             out.append(block)
             continue
-        form = NOTEBOOK_FORMS.get(block.name)
+        form = forms.directives.get(block.name)
         if form is None:
             raise ExportError(f"no notebook form for the {{{block.name}}} directive", block.line)
         try:
@@ -172,20 +162,20 @@ def convert_cell(source: str, site: Site) -> list[str | CodeCell]:
             raise ExportError(error.message, block.body_line - 1 + error.line) from None
         for piece in pieces:
             if isinstance(piece, CodeCell):
-                parts += [_finish_markdown(out, site), piece]
+                parts += [_finish_markdown(out, site, forms), piece]
                 out = []
             else:
                 out.append(piece)
-    parts.append(_finish_markdown(out, site))
+    parts.append(_finish_markdown(out, site, forms))
     return [part for part in parts if not isinstance(part, str) or part.strip()]
 
 
-def _finish_markdown(lines: list[str], site: Site) -> str:
+def _finish_markdown(lines: list[str], site: Site, forms: NotebookForms) -> str:
     """Roles, images and a last look for MyST syntax, on markdown the forms have written."""
     text = "\n".join(lines)
 
     def role(match: re.Match) -> str:
-        form = ROLE_FORMS.get(match["name"])
+        form = forms.roles.get(match["name"])
         if form is None:
             line = text[: match.start()].count("\n") + 1
             raise ExportError(f"no notebook form for the {{{match['name']}}} role", line)
@@ -244,9 +234,10 @@ def _find(lines: list[str], cell: str, start: int) -> int:
 
 
 def export_chapter(
-    path: Path, site: Site, matplotlibrc: Path | None = None
+    path: Path, site: Site, forms: NotebookForms, matplotlibrc: Path | None = None
 ) -> nbformat.NotebookNode:
-    """Read a MyST chapter and return the Colab-ready notebook."""
+    """Read a MyST chapter and return the Colab-ready notebook, its directives and roles
+    written by `forms` (all of the course's: `course_ext.components.notebook_forms()`)."""
     notebook = read_chapter(path)
     lines = path.read_text(encoding="utf-8").splitlines()
     cells = []
@@ -257,14 +248,14 @@ def export_chapter(
         searched_to = _find(lines, cell.source, searched_to)
         if cell.cell_type == "markdown":
             try:
-                parts = convert_cell(cell.source, site)
+                parts = convert_cell(cell.source, site, forms)
             except ExportError as error:
                 raise ExportError(error.message, searched_to + error.line) from None
             for part in parts:
                 if isinstance(part, CodeCell):
                     if part.helper and part.helper not in helpers_used:
                         helpers_used.append(part.helper)
-                        title, code = HELPERS[part.helper]
+                        title, code = forms.helpers[part.helper]
                         cells.append(
                             nbformat.v4.new_code_cell(
                                 f"#@title {title}\n{code}", metadata={"cellView": "form"}

@@ -15,9 +15,11 @@ import yaml
 from conftest import IDENTITY, LESSONS, ROOT, built_page
 from test_lessons import EXPECTED_OUTPUTS
 
-import course_ext  # noqa: F401  (its directives register their notebook forms)
 from course_ext.chapter_source import LoadError, read_chapter
-from course_ext.colab import colab_tested
+from course_ext.components import notebook_forms
+from course_ext.components.colab import colab_tested
+from course_ext.components.quiz.model import parse_quiz
+from course_ext.components.quiz.notebook import quiz_markdown
 from course_ext.machines import TEST_SETUP, environment
 from course_ext.notebook_export import (
     CodeCell,
@@ -26,12 +28,11 @@ from course_ext.notebook_export import (
     convert_markdown,
     export_chapter,
 )
-from course_ext.quiz.model import parse_quiz
-from course_ext.quiz.notebook import quiz_markdown
 from tools.colab_check import TESTED
 from tools.notebook_run import Run, execute, missing_from, page_outputs, printed
 
 # The unit tests of the conversion use a made-up site; the build tests read the real one.
+FORMS = notebook_forms()  # every component's, as the build's Colab export uses
 SITE = Site(
     base_url="https://example.org/course/",
     title_of=lambda docname: {"book/chain_rule": "The chain rule"}.get(docname, docname),
@@ -47,7 +48,7 @@ def test_admonitions_become_quotes_with_a_title():
         "```{admonition} Learning goals\n:class: tip\nYou can:\n- one\n```\n\n"
         "```{note}\nMind it.\n```"
     )
-    assert convert_markdown(text, SITE) == (
+    assert convert_markdown(text, SITE, FORMS) == (
         "> **Learning goals**\n>\n> You can:\n> - one\n\n> **Note**\n>\n> Mind it."
     )
 
@@ -55,21 +56,21 @@ def test_admonitions_become_quotes_with_a_title():
 def test_dropdowns_become_details():
     text = ":::{dropdown} Solution\nIt is $2x$.\n:::"
     assert (
-        convert_markdown(text, SITE)
+        convert_markdown(text, SITE, FORMS)
         == "<details><summary>Solution</summary>\n\nIt is $2x$.\n\n</details>"
     )
 
 
 def test_doc_references_become_links_to_the_site():
     text = "See {doc}`chain_rule` and {doc}`the practical <backprop_practical>`."
-    assert convert_markdown(text, SITE) == (
+    assert convert_markdown(text, SITE, FORMS) == (
         "See [The chain rule](https://example.org/course/book/chain_rule.html) and "
         "[the practical](https://example.org/course/book/backprop_practical.html)."
     )
 
 
 def test_relative_images_become_absolute():
-    assert convert_markdown("![A graph](_static/g.svg)", SITE) == (
+    assert convert_markdown("![A graph](_static/g.svg)", SITE, FORMS) == (
         "![A graph](https://example.org/course/book/_static/g.svg)"
     )
 
@@ -98,15 +99,15 @@ def test_a_quiz_becomes_questions_with_answer_cells_and_folded_answers():
 
 def test_unknown_myst_syntax_is_an_error_not_a_silent_leftover():
     with pytest.raises(ExportError, match="no notebook form for the {figure} directive"):
-        convert_markdown("```{figure} x.png\nA caption\n```", SITE)
+        convert_markdown("```{figure} x.png\nA caption\n```", SITE, FORMS)
     with pytest.raises(ExportError, match="no notebook form for the {ref} role") as error:
-        convert_markdown("Text.\n\nA {ref}`label` here.", SITE)
+        convert_markdown("Text.\n\nA {ref}`label` here.", SITE, FORMS)
     assert error.value.line == 3
 
     # A quiz's own mistake is counted from its body: the error names the cell's line.
     quiz = "Text.\n\n```{quiz}\n:predict:\n- type: numeric\n  prompt: P\n  answer: x\n```"
     with pytest.raises(ExportError, match="'answer' must be a number") as error:
-        convert_markdown(quiz, SITE)
+        convert_markdown(quiz, SITE, FORMS)
     assert error.value.line == 7
 
 
@@ -124,7 +125,7 @@ def test_a_loaded_helper_file_is_inlined_and_folded(tmp_path):
         CHAPTER_HEADER + "# A lesson\n\n```{code-cell} ipython3\n:load: checks/helpers.py\n"
         ":tags: [hide-input]\n```\n\n```{code-cell} ipython3\ncheck(1)\n```\n"
     )
-    notebook = export_chapter(chapter, SITE)
+    notebook = export_chapter(chapter, SITE, FORMS)
     helper = next(cell for cell in notebook.cells if "def check" in cell.source)
     assert helper.source.startswith("#@title Helper code")
     assert helper.metadata["cellView"] == "form" and "load" not in helper.metadata
@@ -147,7 +148,7 @@ def test_a_hidden_check_speaks_in_the_notebook_and_never_raises(tmp_path):
         "```{code-cell} ipython3\n:tags: [remove-cell]\npage.exact(x * x, 9.0)\n"
         'page.printed(x / 7, "0.4286")\n```\n'
     )
-    notebook = export_chapter(chapter, SITE)
+    notebook = export_chapter(chapter, SITE, FORMS)
     helper, check = notebook.cells[2], notebook.cells[-1]
     assert helper.source.startswith("#@title How this notebook checks its numbers")
     assert "\nwith page.check():\n" not in helper.source
@@ -220,7 +221,7 @@ def test_a_quiz_answers_back_in_the_notebook_with_the_pages_words(tmp_path):
         "wrong": {1: "b", 2: "75", 3: wrong_order},
         "odd": {1: "z", 2: "many", 3: ""},
     }.items():
-        notebook = export_chapter(chapter, SITE)
+        notebook = export_chapter(chapter, SITE, FORMS)
         cells = answered(notebook, answers)
         folder = tmp_path / case
         folder.mkdir()

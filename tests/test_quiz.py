@@ -11,7 +11,7 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import ROOT, SMALL_PROJECT_CONF, build_pages, build_small_project, built_page
 
-from course_ext.quiz.model import QuizError, parse_quiz
+from course_ext.components.quiz.model import QuizError, parse_quiz
 
 GOOD = """\
 - type: single
@@ -190,7 +190,7 @@ def test_the_readme_example_is_a_valid_quiz():
 
 
 def test_options_of_only_math_get_a_spoken_name():
-    from course_ext.quiz.directive import spoken_math
+    from course_ext.components.quiz.directive import spoken_math
 
     assert spoken_math(r"$\eta = 0.01$") == "eta = 0.01"
     assert spoken_math(r"$\frac{1}{2}$") == "1/2"
@@ -228,7 +228,7 @@ def test_bad_order_questions_name_the_mistake(items, message):
 
 
 def test_the_notebook_form_lists_the_items_as_shown_and_folds_the_right_order():
-    from course_ext.quiz.notebook import quiz_markdown
+    from course_ext.components.quiz.notebook import quiz_markdown
 
     [question] = parse_quiz(ORDER)
     text = "\n".join(part for part in quiz_markdown(ORDER) if isinstance(part, str))
@@ -347,7 +347,7 @@ def test_a_page_whose_right_answers_share_a_position_stops_the_build_at_its_line
 
 
 def test_biased_pages_are_named():
-    from course_ext.quiz.model import biased_position
+    from course_ext.components.quiz.model import biased_position
 
     pinned = "".join(
         f"- type: single\n  prompt: Question {n}?\n  shuffle: false\n  options:\n"
@@ -375,7 +375,7 @@ LONGEST = "".join(
 
 
 def test_the_longest_option_is_measured_as_a_reader_sees_it():
-    from course_ext.quiz.model import longest_cue, longest_is_right, visible_length
+    from course_ext.components.quiz.model import longest_cue, longest_is_right, visible_length
 
     assert visible_length("`x.grad` is $2x$") == len("x.grad is 2x")
     long, tie = parse_quiz(
@@ -413,7 +413,7 @@ def test_a_book_whose_right_options_are_too_often_the_longest_stops_naming_a_pag
 
 
 def test_the_cheap_strategies_are_scored_against_chance():
-    from course_ext.quiz.model import as_shown, strategy_scores
+    from course_ext.components.quiz.model import as_shown, strategy_scores
 
     scores = strategy_scores(as_shown(parse_quiz(LONGEST)))
     assert scores["always the longest"] == 1.0 and scores["chance"] == pytest.approx(1 / 3)
@@ -425,7 +425,7 @@ def test_the_built_book_gives_no_answer_away_to_a_cheap_strategy(site, html_page
     """Played on the built pages, as a reader sees the questions: always the longest, the
     option sharing most words with the prompt, always the first. Each scores at most chance
     plus ten points."""
-    from course_ext.quiz.model import strategy_scores
+    from course_ext.components.quiz.model import strategy_scores
 
     shown = []
     for page in html_pages:

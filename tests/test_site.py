@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 from conftest import ROOT, built_page
 
 from course_ext.chapter_source import read_chapter
-from course_ext.colab import colab_tested
+from course_ext.components.colab import colab_tested
 
 
 def cell_outputs(soup: BeautifulSoup) -> str:

@@ -12,17 +12,17 @@ import torch
 from bs4 import BeautifulSoup
 from conftest import build_pages, build_small_project
 
-from course_ext.notebook_export import Site
-from course_ext.stepper import (
+from course_ext.components.stepper.model import (
     OPERATORS,
     StepperError,
     input_value,
-    notebook_form,
     record,
-    step_texts,
     top_level_parts,
 )
-from course_ext.stepper_rules import RULES, TENSOR_RULES, Rule, TensorRule
+from course_ext.components.stepper.notebook import notebook_form
+from course_ext.components.stepper.rules import RULES, TENSOR_RULES, Rule, TensorRule
+from course_ext.components.stepper.words import step_texts
+from course_ext.notebook_export import Site
 
 # The four steppers of the lessons: (body, :data:), and how to compute the same with torch.
 EXAMPLES = {
@@ -378,7 +378,7 @@ def test_the_script_is_given_exactly_the_words_it_says():
     """The page carries the words agb-stepper.js looks up, and no sentence the build writes."""
     from pathlib import Path
 
-    from course_ext.stepper import SCRIPT_WORDS
+    from course_ext.components.stepper.words import SCRIPT_WORDS
 
     script = Path("course_ext/static/agb-stepper.js").read_text(encoding="utf-8")
     assert set(re.findall(r'say\("(\w+)"', script)) == set(SCRIPT_WORDS)

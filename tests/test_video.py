@@ -9,7 +9,7 @@ from bs4 import BeautifulSoup
 from conftest import build_pages, build_small_project
 from playwright.sync_api import expect
 
-from course_ext.video import VideoError, parse_chapters, time_label
+from course_ext.components.video import VideoError, parse_chapters, time_label
 
 LECTURE = "book/lecture.html"
 VIDEO_ID = "Z6H3zakmn6E"

@@ -21,8 +21,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from course_ext.myst_blocks import directives
-from course_ext.quiz.model import (
+from course_ext.components.quiz.model import (
     LONGEST_BOOK,
     Question,
     QuizError,
@@ -34,6 +33,7 @@ from course_ext.quiz.model import (
     parse_quiz,
     strategy_scores,
 )
+from course_ext.myst_blocks import directives
 
 NEAR = 0.75  # share of the words two prompts have in common, above which they repeat
 

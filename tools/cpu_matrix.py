@@ -23,6 +23,7 @@ import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from course_ext.components import notebook_forms
 from course_ext.config import book_identity
 from course_ext.machines import environment, runs_here, setups
 from course_ext.notebook_export import Site, export_chapter
@@ -37,7 +38,8 @@ def run_one(setup: str, chapter: str) -> dict:
     """Run `chapter` under `setup`: its check reports, what it printed, its first error."""
     identity = book_identity(ROOT)
     site = Site(base_url=identity.base_url, title_of=lambda d: d, docname=f"book/{chapter}")
-    notebook = export_chapter(ROOT / "book" / f"{chapter}.md", site, ROOT / "book/matplotlibrc")
+    path, style = ROOT / "book" / f"{chapter}.md", ROOT / "book/matplotlibrc"
+    notebook = export_chapter(path, site, notebook_forms(), style)
     env = environment(setup)
     env["COURSE_CHECKS"] = "audit" if setup == "build" else ""
     with tempfile.TemporaryDirectory() as folder:

@@ -2,7 +2,7 @@
 // Quizzes: check answers, explain them, keep score, remember answers in localStorage.
 // The HTML already works without this script (a folded answer per question); this
 // upgrades it. No dependencies, no network. Every word comes from the quiz's
-// data-agq-words attribute (course_ext/quiz/words.py).
+// data-agq-words attribute (course_ext/components/quiz/words.py).
 "use strict";
 
 (() => {

@@ -26,12 +26,9 @@ from dataclasses import dataclass
 
 from docutils import nodes
 from docutils.parsers.rst import directives
-from sphinx.application import Sphinx
-from sphinx.util.docutils import SphinxDirective
 
-from .errors import LocatedError
-from .html_nodes import add_plain_form, escape_raw_html, load_assets_where_used
-from .notebook_export import register_notebook_form
+from ..errors import LocatedError
+from .base import Component, CourseDirective, NodeForm, escaped
 
 WORDS = {
     "play": "Play the video: {title}",
@@ -51,6 +48,7 @@ class VideoError(LocatedError):
 class Chapter:
     seconds: int
     title: str
+    line: int = 0  # in the directive's body, from 1
 
 
 def time_label(seconds: int) -> str:
@@ -90,7 +88,7 @@ def parse_chapters(lines: list[str]) -> list[Chapter]:
                 "list chapters in increasing time",
                 number,
             )
-        chapters.append(Chapter(seconds, title))
+        chapters.append(Chapter(seconds, title, number))
     return chapters
 
 
@@ -106,7 +104,8 @@ class video_chapter(nodes.General, nodes.Element):
     """One chapter link."""
 
 
-class VideoDirective(SphinxDirective):
+class VideoDirective(CourseDirective):
+    prefix = "video"
     has_content = True
     required_arguments = 1
     option_spec = {"title": directives.unchanged_required}
@@ -125,9 +124,7 @@ class VideoDirective(SphinxDirective):
         try:
             chapters = parse_chapters(list(self.content))
         except VideoError as error:
-            # MyST counts content_offset from the directive's line.
-            line = self.lineno + self.content_offset + error.line
-            return [self.reporter.error(f"video: {error.message}", line=line)]
+            return self.fail(error)
 
         node = video(video_id=video_id, title=title)
         self.set_source_info(node)
@@ -135,15 +132,14 @@ class VideoDirective(SphinxDirective):
             listing = video_chapters()
             for chapter in chapters:
                 item = video_chapter(seconds=chapter.seconds, video_id=video_id)
-                parsed, messages = self.state.inline_text(chapter.title, self.lineno)
-                item.extend(parsed)
-                escape_raw_html(item)  # a title is markdown, never markup
+                item.extend(self.inline(chapter.title, chapter.line))  # markdown, not markup
                 listing += item
             node += listing
         return [node]
 
 
 def visit_video(self, node):
+    words = escaped(self, WORDS)
     title = self.encode(node["title"])
     play = self.encode(WORDS["play"].format(title=node["title"]))
     data = {"data-agv-id": node["video_id"], "data-agv-title": node["title"]}
@@ -154,7 +150,7 @@ def visit_video(self, node):
         f'aria-label="{play}">'
         '<span class="agv-play-icon" aria-hidden="true"></span>'
         f'<span class="agv-play-title">{title}</span>'
-        f'<span class="agv-play-note">{WORDS["plays_from"]}</span>'
+        f'<span class="agv-play-note">{words["plays_from"]}</span>'
         "</a></div>\n"
     )
 
@@ -164,7 +160,8 @@ def depart_video(self, node):
 
 
 def visit_chapters(self, node):
-    self.body.append(f'<p class="agv-chapters-title">{WORDS["chapters"]}</p>')
+    words = escaped(self, WORDS)
+    self.body.append(f'<p class="agv-chapters-title">{words["chapters"]}</p>')
     self.body.append(self.starttag(node, "ol", CLASS="agv-chapters"))
 
 
@@ -212,13 +209,22 @@ def notebook_form(block, site) -> list[str]:
     return lines
 
 
-register_notebook_form("video", notebook_form)
-
-
-def setup_video(app: Sphinx) -> None:
-    app.add_node(video, html=(visit_video, depart_video))
-    app.add_node(video_chapters, html=(visit_chapters, depart_chapters))
-    app.add_node(video_chapter, html=(visit_chapter, depart_chapter))
-    app.add_directive("video", VideoDirective)
-    add_plain_form(app, video, as_plain_nodes)
-    load_assets_where_used(app, video, "agv-video.css", "agv-video.js")
+VIDEO = Component(
+    name="video",
+    directives={"video": VideoDirective},
+    nodes=(
+        NodeForm(video, (visit_video, depart_video), plain=as_plain_nodes),
+        NodeForm(video_chapters, (visit_chapters, depart_chapters)),
+        NodeForm(video_chapter, (visit_chapter, depart_chapter)),
+    ),
+    assets=("agv-video.css", "agv-video.js"),
+    used_by=(video,),
+    marker="agv-video",
+    # The iframe API and the player it loads; the player's frame, cookie-less.
+    origins=(
+        ("script-src", "https://www.youtube.com"),
+        ("frame-src", "https://www.youtube-nocookie.com"),
+    ),
+    notebook_forms={"video": notebook_form},
+)
+RECORDS = (VIDEO,)

@@ -14,7 +14,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-from ..html_nodes import add_plain_form, load_assets_where_used
+from ..base import escaped
 from .words import PAGE_WORDS, WORDS, say
 
 
@@ -59,6 +59,7 @@ def fill(app: Sphinx, doctree: nodes.document, docname: str) -> None:
 
 
 def visit_progress(self, node):
+    words = escaped(self, WORDS)
     data = {"data-agq-words": json.dumps(PAGE_WORDS)}
     self.body.append(self.starttag(node, "div", CLASS="agq-progress", **data) + "<ul>")
     for docname, title, keys in node["lessons"]:
@@ -67,12 +68,12 @@ def visit_progress(self, node):
         self.body.append(
             f'<li data-agq-keys="{self.attval(json.dumps(keys))}">'
             f'<a href="{self.attval(href)}">{self.encode(title)}</a> '
-            f'<span class="agq-progress-count">{count}</span></li>'
+            f'<span class="agq-progress-count">{self.encode(count)}</span></li>'
         )
     self.body.append(
         '</ul><div class="agq-summary agq-js-only">'
         '<p class="agq-progress-status" aria-live="polite"></p>'
-        f'<button type="button" class="agq-button agq-progress-reset">{WORDS["progress_reset"]}'
+        f'<button type="button" class="agq-button agq-progress-reset">{words["progress_reset"]}'
         "</button></div></div>\n"
     )
     raise nodes.SkipNode
@@ -96,11 +97,7 @@ def _outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
     return sorted(env.course_progress_pages) if (added or changed or removed) else []
 
 
-def setup_quiz_progress(app: Sphinx) -> None:
-    app.add_node(quiz_progress, html=(visit_progress, None))
-    app.add_directive("quiz-progress", QuizProgressDirective)
-    add_plain_form(app, quiz_progress, as_plain_nodes)
+def connect_progress_hooks(app: Sphinx) -> None:
     app.connect("builder-inited", _init)
     app.connect("env-get-outdated", _outdated)
     app.connect("doctree-resolved", fill)
-    load_assets_where_used(app, quiz_progress, "agq-quiz.css", "agq-quiz.js")

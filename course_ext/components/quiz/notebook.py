@@ -12,17 +12,18 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ..notebook_export import CodeCell, register_helper
+from ...notebook_export import CodeCell
 from .model import Question, parse_quiz
 from .words import WORDS, say
 
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 HELPER = "quiz answers"
-register_helper(
-    HELPER,
-    WORDS["notebook_helper"],
-    Path(__file__).with_name("notebook_answers.py").read_text(encoding="utf-8").strip(),
-)
+
+
+def answers_helper() -> tuple[str, str]:
+    """The code a notebook's answer cells run, once per notebook: (title, code)."""
+    code = Path(__file__).with_name("notebook_answers.py").read_text(encoding="utf-8")
+    return WORDS["notebook_helper"], code.strip()
 
 
 def _data(questions: list[Question]) -> dict:

@@ -44,7 +44,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from ..errors import LocatedError
+from ...errors import LocatedError
 
 CHOICE_KEYS = {"type", "prompt", "options", "correct", "shuffle"}
 OPTION_KEYS = {"text", "explanation"}

@@ -25,9 +25,8 @@ from docutils.parsers.rst import directives
 from docutils.statemachine import StringList
 from sphinx.application import Sphinx
 from sphinx.util import logging
-from sphinx.util.docutils import SphinxDirective
 
-from ..html_nodes import add_plain_form, escape_raw_html, load_assets_where_used
+from ..base import CourseDirective, NodeForm, escape_raw_html, escaped
 from .model import (
     LONGEST_BOOK,
     Question,
@@ -95,7 +94,8 @@ def spoken_math(text: str) -> str:
     return " ".join(re.sub(r"[{}\\]", "", spoken).split())
 
 
-class QuizDirective(SphinxDirective):
+class QuizDirective(CourseDirective):
+    prefix = "malformed quiz"
     has_content = True
     required_arguments = 0
     optional_arguments = 0
@@ -105,13 +105,7 @@ class QuizDirective(SphinxDirective):
         try:
             questions = parse_quiz("\n".join(self.content))
         except QuizError as error:
-            source = self.env.doc2path(self.env.docname, False)
-            message = self.reporter.error(
-                f"malformed quiz: {error.message}",
-                line=self._file_line(error.line),
-                source=str(source),
-            )
-            return [message]
+            return self.fail(error)
 
         serial = self.env.new_serialno("quiz")
         quiz_id = f"quiz-{serial + 1}"
@@ -122,21 +116,11 @@ class QuizDirective(SphinxDirective):
             root += self._question(question, f"{quiz_id}-q{number}", number)
         # For the page's checks and the landing page's progress (see setup_quiz_directive).
         page = self.env.temp_data.setdefault("course_quiz_questions", [])
-        page += [(q, self._file_line(q.line), predict) for q in questions]
+        page += [(q, self.file_line(q.line), predict) for q in questions]
         return [root]
 
-    def _file_line(self, yaml_line: int) -> int:
-        """MyST counts content_offset from the directive's own line, not from the file's top."""
-        return self.lineno + self.content_offset + yaml_line
-
-    def _inline(self, text: str, line: int) -> list[nodes.Node]:
-        parsed, messages = self.state.inline_text(text, self._file_line(line))
-        container = nodes.inline("", "", *parsed)
-        escape_raw_html(container)
-        return [*container.children, *messages]
-
     def _blocks(self, text: str, line: int, into: nodes.Element) -> nodes.Element:
-        offset = self._file_line(line)
+        offset = self.file_line(line)
         self.state.nested_parse(
             StringList(text.splitlines(), self.get_source_info()[0]), offset, into
         )
@@ -147,7 +131,7 @@ class QuizDirective(SphinxDirective):
         node = quiz_question(qid=qid, kind=question.type, number=number, key=question.key)
         legend = quiz_legend()
         legend += nodes.inline("", say("number", number=number), classes=["agq-number"])
-        legend.extend(self._inline(question.prompt, question.line))
+        legend.extend(self.inline(question.prompt, question.line))
         node += legend
         answer = quiz_answer()
         if question.type == "numeric":
@@ -184,14 +168,12 @@ class QuizDirective(SphinxDirective):
         listing = quiz_order(qid=node["qid"])
         for index in question.shown:
             item = quiz_item(index=index)
-            item.extend(self._inline(question.items[index], question.line))
+            item.extend(self.inline(question.items[index], question.line))
             listing += item
         node += listing
         right = nodes.enumerated_list()
         for text in question.items:
-            right += nodes.list_item(
-                "", nodes.paragraph("", "", *self._inline(text, question.line))
-            )
+            right += nodes.list_item("", nodes.paragraph("", "", *self.inline(text, question.line)))
         answer += nodes.paragraph("", "", nodes.strong("", WORDS["answer"]))
         answer += right
         answer += self._blocks(
@@ -208,13 +190,13 @@ class QuizDirective(SphinxDirective):
                 multiple=question.type == "multiple",
                 spoken=spoken_math(option.text),
             )
-            choice.extend(self._inline(option.text, option.line))
+            choice.extend(self.inline(option.text, option.line))
             node += choice
             explanation = quiz_explanation(option=str(index), correct=option.correct)
             heading = nodes.paragraph()
             verdict = WORDS["option_right"] if option.correct else WORDS["option_wrong"]
             heading += nodes.strong("", verdict)
-            heading.extend(self._inline(option.text, option.line))
+            heading.extend(self.inline(option.text, option.line))
             explanation += heading
             answer += self._blocks(option.explanation, option.line, explanation)
 
@@ -237,11 +219,12 @@ def visit_quiz(self, node):
 
 
 def depart_quiz(self, node):
+    words = escaped(self, WORDS)
     if not node.get("predict"):  # a prediction keeps no score
         self.body.append(
             '<div class="agq-summary agq-js-only">'
             '<p class="agq-score" aria-live="polite"></p>'
-            f'<button type="button" class="agq-button agq-reset">{WORDS["reset"]}</button>'
+            f'<button type="button" class="agq-button agq-reset">{words["reset"]}</button>'
             "</div>"
         )
     self.body.append("</div>\n")
@@ -292,10 +275,11 @@ def depart_option(self, node):
 
 
 def visit_numeric(self, node):
+    words = escaped(self, WORDS)
     input_id = f"{node['qid']}-value"
     self.body.append(
         '<div class="agq-numeric">'
-        f'<label for="{input_id}">{WORDS["your_answer"]}</label> '
+        f'<label for="{input_id}">{words["your_answer"]}</label> '
         f'<input type="text" inputmode="decimal" autocomplete="off" id="{input_id}" '
         f'name="{node["qid"]}"></div>\n'
     )
@@ -303,9 +287,10 @@ def visit_numeric(self, node):
 
 
 def visit_order(self, node):
+    words = escaped(self, WORDS)
     help_id = f"{node['qid']}-help"
     self.body.append(
-        f'<p class="agq-order-help agq-js-only" id="{help_id}">{WORDS["order_help"]}</p>'
+        f'<p class="agq-order-help agq-js-only" id="{help_id}">{words["order_help"]}</p>'
         + self.starttag(node, "ol", CLASS="agq-order", **{"aria-describedby": help_id})
     )
 
@@ -326,12 +311,13 @@ def depart_item(self, node):
 
 
 def visit_controls(self, node):
+    words = escaped(self, WORDS)
     self.body.append(
         '<div class="agq-controls agq-js-only">'
-        f'<button type="button" class="agq-button agq-check">{WORDS["check"]}</button>'
-        f'<button type="button" class="agq-button agq-retry" hidden>{WORDS["retry"]}</button>'
+        f'<button type="button" class="agq-button agq-check">{words["check"]}</button>'
+        f'<button type="button" class="agq-button agq-retry" hidden>{words["retry"]}</button>'
         '<button type="button" class="agq-button agq-reveal" hidden>'
-        f"{WORDS['show_answer']}</button>"
+        f"{words['show_answer']}</button>"
         "</div>"
         '<div class="agq-feedback" role="status" aria-live="polite" tabindex="-1"></div>\n'
     )
@@ -339,8 +325,9 @@ def visit_controls(self, node):
 
 
 def visit_answer(self, node):
+    words = escaped(self, WORDS)
     self.body.append(
-        f'<details class="agq-answer"><summary>{WORDS["show_answer"]}</summary>'
+        f'<details class="agq-answer"><summary>{words["show_answer"]}</summary>'
         '<div class="agq-answer-body">'
     )
 
@@ -357,20 +344,6 @@ def visit_explanation(self, node):
 
 def depart_explanation(self, node):
     self.body.append("</div>\n")
-
-
-HTML = {
-    quiz: (visit_quiz, depart_quiz),
-    quiz_question: (visit_question, depart_question),
-    quiz_legend: (visit_legend, depart_legend),
-    quiz_option: (visit_option, depart_option),
-    quiz_numeric: (visit_numeric, None),
-    quiz_order: (visit_order, depart_order),
-    quiz_item: (visit_item, depart_item),
-    quiz_controls: (visit_controls, None),
-    quiz_answer: (visit_answer, depart_answer),
-    quiz_explanation: (visit_explanation, depart_explanation),
-}
 
 
 # --- every other builder ------------------------------------------------------------------
@@ -484,14 +457,29 @@ def _merge_keys(app: Sphinx, env, docnames, other) -> None:
         mine.update({d: value for d, value in theirs.items() if d in docnames})
 
 
-def setup_quiz_directive(app: Sphinx) -> None:
+NODES = (
+    NodeForm(quiz, (visit_quiz, depart_quiz), plain=as_plain_nodes),
+    *(
+        NodeForm(node_class, visitors)
+        for node_class, visitors in {
+            quiz_question: (visit_question, depart_question),
+            quiz_legend: (visit_legend, depart_legend),
+            quiz_option: (visit_option, depart_option),
+            quiz_numeric: (visit_numeric, None),
+            quiz_order: (visit_order, depart_order),
+            quiz_item: (visit_item, depart_item),
+            quiz_controls: (visit_controls, None),
+            quiz_answer: (visit_answer, depart_answer),
+            quiz_explanation: (visit_explanation, depart_explanation),
+        }.items()
+    ),
+)
+
+
+def connect_quiz_hooks(app: Sphinx) -> None:
+    """The page's checks and the book's, and the question keys kept for the progress."""
     app.connect("builder-inited", _init_keys)
     app.connect("env-purge-doc", _purge_keys)
     app.connect("env-merge-info", _merge_keys)
     app.connect("doctree-read", check_page)
     app.connect("env-check-consistency", check_book)
-    for node_class, visitors in HTML.items():
-        app.add_node(node_class, html=visitors)
-    app.add_directive("quiz", QuizDirective)
-    add_plain_form(app, quiz, as_plain_nodes)
-    load_assets_where_used(app, quiz, "agq-quiz.css", "agq-quiz.js")

@@ -27,14 +27,17 @@ from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 from sphinx.util.docutils import SphinxRole
 
-from .config import identity
-from .errors import LocatedError
-from .notebook_export import Site, export_chapter, register_role_form
+from ..config import identity
+from ..errors import LocatedError
+from ..notebook_export import Site, export_chapter
+from .base import Component
 
 THEME_CHECKED = "sphinx-book-theme 1.3.0"
 
 
 def _export(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    from . import notebook_forms  # every component's, declared in components/__init__.py
+
     if doctree is None or "kernelspec" not in app.env.metadata.get(pagename, {}):
         return
     site_identity = identity(app.config)
@@ -52,7 +55,8 @@ def _export(app: Sphinx, pagename, templatename, context, doctree) -> None:
     source = Path(app.env.doc2path(pagename))
     rc_file = Path(app.srcdir) / app.config.course_book_dir / "matplotlibrc"
     try:
-        notebook = export_chapter(source, site, rc_file if rc_file.is_file() else None)
+        forms = notebook_forms()
+        notebook = export_chapter(source, site, forms, rc_file if rc_file.is_file() else None)
     except LocatedError as error:  # ExportError, or a :load: file that cannot be read
         name = source.relative_to(app.srcdir)
         raise ExtensionError(f"{name}:{error.line}: cannot export for Colab: {error}") from None
@@ -69,7 +73,8 @@ def _export(app: Sphinx, pagename, templatename, context, doctree) -> None:
     if not buttons:
         raise ExtensionError(
             f"{source.relative_to(app.srcdir)}: the theme made no Colab button to point at "
-            f"the notebook (checked against {THEME_CHECKED}): update course_ext/colab.py"
+            f"the notebook (checked against {THEME_CHECKED}): update "
+            "course_ext/components/colab.py"
         )
     for button in buttons:
         button["url"] = site_identity.colab_url(pagename)
@@ -94,11 +99,9 @@ class ColabRole(SphinxRole):
         return [link], []
 
 
-# In a notebook, the link itself (a Colab notebook opening another one).
-register_role_form(
-    "colab",
-    lambda text, site: f"[Open in Colab]({site.colab_url(text.strip().removesuffix('.md'))})",
-)
+def colab_link(text: str, site: Site) -> str:
+    """In a notebook, the link itself (a Colab notebook opening another one)."""
+    return f"[Open in Colab]({site.colab_url(text.strip().removesuffix('.md'))})"
 
 
 def colab_tested(root: Path) -> str:
@@ -131,8 +134,16 @@ def _substitution(app: Sphinx, config) -> None:
     }
 
 
-def setup_colab(app: Sphinx) -> None:
-    app.add_role("colab", ColabRole())
+def connect_colab_hooks(app: Sphinx) -> None:
     app.connect("config-inited", _substitution)
     # After sphinx-book-theme (priority 501) has built its buttons and copied its notebook.
     app.connect("html-page-context", _export, priority=502)
+
+
+COLAB = Component(
+    name="colab",
+    roles={"colab": ColabRole()},
+    role_forms={"colab": colab_link},
+    setup=connect_colab_hooks,
+)
+RECORDS = (COLAB,)
