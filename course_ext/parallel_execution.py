@@ -14,6 +14,13 @@ fails here is left to myst-nb, which runs it again and stops the build with its 
 error naming the file and cell; so is a chapter with execution settings of its own
 in its front matter. Only the glue and the order are ours: nothing in Jupyter Book
 calls jupyter-cache's parallel execution.
+
+That glue leans on internals of three packages, each checked against the version in its
+`*_CHECKED` constant below: jupyter-cache's execution workers, `ProcessData` and the
+`(status, uri)` they return; myst-nb's reader and its configuration on the Sphinx
+environment (`env.mystnb_config`); myst-parser's (`env.myst_config`). A comment names
+the constant at each use; tests/test_upstream.py has their canaries, and fails when an
+installed version differs from the one recorded here.
 """
 
 from __future__ import annotations
@@ -26,12 +33,12 @@ from functools import partial
 from pathlib import Path
 
 from jupyter_cache import get_cache
-from jupyter_cache.executors.basic import (
+from jupyter_cache.executors.basic import (  # its workers: internals (JUPYTER_CACHE_CHECKED)
     ExecutionWorkerLocalMProc,
     ExecutionWorkerTempMProc,
     ProcessData,
 )
-from myst_nb.core.read import create_nb_reader
+from myst_nb.core.read import create_nb_reader  # MYST_NB_CHECKED
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging as sphinx_logging
@@ -40,18 +47,24 @@ from .machines import build_environment, setups
 
 logger = sphinx_logging.getLogger(__name__)
 
+JUPYTER_CACHE_CHECKED = "1.0.1"
+MYST_NB_CHECKED = "1.4.0"
+MYST_PARSER_CHECKED = "3.0.1"
+
 
 def _chapters_to_execute(
     env: BuildEnvironment, docnames: list[str], cache
 ) -> list[tuple[str, Path, dict]]:
     """(docname, path, reader format) of each notebook with code and no cached execution."""
-    nb_config = env.mystnb_config
+    nb_config = env.mystnb_config  # MYST_NB_CHECKED: set at builder-inited, with these fields
     stale = []
     for docname in sorted(docnames):
         path = Path(env.doc2path(docname))
         if any(path.match(pattern) for pattern in nb_config.execution_excludepatterns):
             continue
         content = path.read_text(encoding="utf-8")
+        # As myst-nb's parser calls it (MYST_NB_CHECKED, env.myst_config: MYST_PARSER_CHECKED),
+        # so the notebook hashes as it will when the page is read.
         reader = create_nb_reader(str(path), env.myst_config, nb_config, content)
         if reader is None:
             continue
@@ -65,13 +78,13 @@ def _chapters_to_execute(
             continue  # its own execution settings (a timeout, say): myst-nb applies them
         try:
             cache.match_cache_notebook(notebook)
-        except KeyError:
+        except KeyError:  # no execution cached (JUPYTER_CACHE_CHECKED), as myst-nb expects
             stale.append((docname, path, reader.read_fmt))
     return stale
 
 
 def execute_in_parallel(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
-    nb_config = getattr(env, "mystnb_config", None)  # None: a project without myst-nb
+    nb_config = getattr(env, "mystnb_config", None)  # None: no myst-nb (MYST_NB_CHECKED)
     if nb_config is None or nb_config.execution_mode != "cache":
         return
     if not app.config.course_parallel_execution:
@@ -82,12 +95,17 @@ def execute_in_parallel(app: Sphinx, env: BuildEnvironment, docnames: list[str])
         return
     # One chapter at a time per process; when the cache remembers how long each chapter
     # took (after a code edit, or in CI), the longest first, so no core idles at the end.
+    # "execution_seconds": what jupyter-cache's worker and myst-nb record (JUPYTER_CACHE_CHECKED).
     last_run = {r.uri: r.data.get("execution_seconds", 0) for r in cache.list_cache_records()}
     stale.sort(key=lambda item: -last_run.get(str(item[1]), 0))
+    # Read back in the worker with myst-nb's reader, named by `fmt` (JUPYTER_CACHE_CHECKED).
     records = [cache.add_nb_to_project(str(path), read_data=fmt) for _, path, fmt in stale]
     in_temp = nb_config.execution_in_temp
+    # The workers jupyter-cache's own parallel executor maps over a pool; built with no
+    # arguments, pickled to the processes (JUPYTER_CACHE_CHECKED).
     worker = ExecutionWorkerTempMProc() if in_temp else ExecutionWorkerLocalMProc()
     timeout, allow_errors = nb_config.execution_timeout, nb_config.execution_allow_errors
+    # ProcessData's fields, in this order (JUPYTER_CACHE_CHECKED).
     jobs = [ProcessData(r.pk, r.uri, cache, timeout, allow_errors) for r in records]
     logger.info(f"executing {len(jobs)} chapters in parallel with jupyter-cache")
     processes = min(len(jobs), os.cpu_count() or 1)
@@ -109,6 +127,7 @@ def execute_in_parallel(app: Sphinx, env: BuildEnvironment, docnames: list[str])
 
 def _timed(worker, job: ProcessData) -> tuple[int, str, float]:
     start = time.perf_counter()
+    # (0 cached, 1 the notebook raised, 2 jupyter-cache failed; the uri): JUPYTER_CACHE_CHECKED.
     status, uri = worker(job)
     return status, uri, time.perf_counter() - start
 

@@ -1,8 +1,8 @@
 """Keep the sitemap complete when a build writes only the pages that changed.
 
-sphinx-sitemap (checked against 2.9.0) collects the pages as they are written, into the
-queue `app.sitemap_links`, so after an incremental build it would publish a sitemap of the
-one page that changed. tests/test_incremental_build.py is the canary of this patch.
+sphinx-sitemap (checked against SITEMAP_CHECKED) collects the pages as they are written,
+into the queue `app.sitemap_links`, so after an incremental build it would publish a sitemap
+of the one page that changed. tests/test_incremental_build.py is the canary of this patch.
 """
 
 from __future__ import annotations

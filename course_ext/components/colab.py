@@ -9,7 +9,7 @@ same notebook on the branch the deploy workflow publishes the notebooks to
 launch button from the theme at all.
 
 The button is found in the theme's `header_buttons` context (checked against
-sphinx-book-theme 1.3.0); a theme that no longer offers it stops the build, and
+SPHINX_BOOK_THEME_CHECKED); a theme that no longer offers it stops the build, and
 tests/test_notebooks.py checks every lesson's one Colab link.
 
 The landing page says which Colab runtime the notebooks were last run on, from what
@@ -32,7 +32,7 @@ from ..errors import LocatedError
 from ..notebook_export import Site, export_chapter
 from .base import Component
 
-THEME_CHECKED = "sphinx-book-theme 1.3.0"
+SPHINX_BOOK_THEME_CHECKED = "1.3.0"
 
 
 def _export(app: Sphinx, pagename, templatename, context, doctree) -> None:
@@ -73,8 +73,8 @@ def _export(app: Sphinx, pagename, templatename, context, doctree) -> None:
     if not buttons:
         raise ExtensionError(
             f"{source.relative_to(app.srcdir)}: the theme made no Colab button to point at "
-            f"the notebook (checked against {THEME_CHECKED}): update "
-            "course_ext/components/colab.py"
+            f"the notebook (checked against sphinx-book-theme {SPHINX_BOOK_THEME_CHECKED}): "
+            "update course_ext/components/colab.py"
         )
     for button in buttons:
         button["url"] = site_identity.colab_url(pagename)
