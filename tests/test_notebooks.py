@@ -12,10 +12,10 @@ from pathlib import Path
 import nbformat
 import pytest
 import yaml
-from conftest import IDENTITY, LESSONS, ROOT, built_page
-from test_lessons import EXPECTED_OUTPUTS
+from support.course import IDENTITY, LESSONS, ROOT
+from support.expected_outputs import EXPECTED_OUTPUTS
+from support.site import built_page
 
-import course_ext  # noqa: F401  (its directives register their notebook forms)
 from course_ext.chapter_source import LoadError, read_chapter
 from course_ext.colab import colab_tested
 from course_ext.machines import TEST_SETUP, environment
@@ -27,6 +27,9 @@ from course_ext.notebook_export import (
     export_chapter,
 )
 from course_ext.quiz.model import parse_quiz
+
+# The export tests below convert quizzes: importing course_ext.quiz, quiz_markdown's package,
+# registers the quiz's notebook form (course_ext/quiz/__init__.py), as it does for the build.
 from course_ext.quiz.notebook import quiz_markdown
 from tools.colab_check import TESTED
 from tools.notebook_run import Run, execute, missing_from, page_outputs, printed

@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ROOT, SMALL_PROJECT_CONF, build_pages, build_small_project, built_page
+from support.build import SMALL_PROJECT_CONF, build_pages, build_small_project
+from support.course import ROOT
+from support.site import built_page
 
 from course_ext.quiz.model import QuizError, parse_quiz
 
@@ -177,7 +179,7 @@ def test_a_malformed_quiz_stops_the_build_naming_file_and_line(built_once, case)
 
 
 def test_the_readme_example_is_a_valid_quiz():
-    from conftest import ROOT
+    from support.course import ROOT
 
     from course_ext.myst_blocks import directives
 
