@@ -51,7 +51,8 @@ test: $(VENV)/.dev-deps
 	# tests are shared out between them is pyproject.toml's addopts.
 	$(BIN)/python -m pytest -n auto
 
-# The tests that need no browser and no temporary builds.
+# The tests not marked slow: no browser and no copy of the book. They read the built site
+# (run `make book` first) and build small one-page Sphinx projects.
 test-fast: $(VENV)/.dev-deps
 	$(BIN)/python -m pytest -m "not slow"
 

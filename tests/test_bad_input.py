@@ -16,7 +16,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import build_book, small_book
+from support.build import build_book, small_book
 
 pytestmark = pytest.mark.slow
 

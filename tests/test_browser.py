@@ -6,8 +6,9 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, load_every_image, problems_on_every_page
 from playwright.sync_api import expect
+from support.browser import load_every_image, problems_on_every_page
+from support.course import ROOT
 
 pytestmark = pytest.mark.slow
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import build_book, copy_book, small_book
+from support.build import build_book, copy_book, small_book
 
 pytestmark = pytest.mark.slow
 

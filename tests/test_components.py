@@ -11,7 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ROOT, SMALL_PROJECT_CONF
+from support.build import SMALL_PROJECT_CONF
+from support.course import ROOT
 
 from course_ext.components import COMPONENTS, notebook_forms, origins_on, our_stylesheets
 

@@ -15,7 +15,8 @@ import time
 import urllib.request
 
 import pytest
-from conftest import MAKE_IN_COPY, ROOT, copy_repository
+from support.build import MAKE_IN_COPY, copy_repository
+from support.course import ROOT
 
 from tools import new_chapter
 

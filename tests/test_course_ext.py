@@ -7,8 +7,9 @@ import sys
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ROOT, SMALL_PROJECT_CONF, build_small_project
 from sphinx.errors import ConfigError
+from support.build import SMALL_PROJECT_CONF, build_small_project
+from support.course import ROOT
 
 from course_ext.config import pages_url
 from course_ext.toc_check import check_toc

@@ -11,7 +11,8 @@ browser tests: the policy is what is tested, not YouTube.
 from __future__ import annotations
 
 import pytest
-from conftest import build_small_project, redirect_stub
+from support.browser import redirect_stub
+from support.build import build_small_project
 
 from tools.site_server import serve
 

@@ -14,7 +14,7 @@ import sys
 from importlib.metadata import packages_distributions
 
 import pytest
-from conftest import LESSONS, ROOT
+from support.course import LESSONS, ROOT
 
 from course_ext.chapter_source import read_chapter
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import zipfile
 
 import pytest
-from conftest import LESSONS, SITE, built_page
+from support.course import LESSONS
+from support.site import SITE, built_page
 
 from course_ext.downloads import (
     NOTEBOOKS_ZIP,

@@ -26,7 +26,8 @@ import subprocess
 
 import pytest
 from bs4 import BeautifulSoup, SoupStrainer
-from conftest import IDENTITY, LESSONS, MAKE_IN_COPY, build_book, copy_repository, run_tests_in
+from support.build import MAKE_IN_COPY, build_book, copy_repository, run_tests_in
+from support.course import IDENTITY, LESSONS
 
 from course_ext.config import PLACEHOLDER, repository_url
 from tools import new_chapter

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 
 from bs4 import BeautifulSoup
-from conftest import ROOT, build_small_project
 from fontTools.ttLib import TTFont
+from support.build import build_small_project
+from support.course import ROOT
 
 PAGE = """# Math
 
@@ -65,7 +66,7 @@ def test_a_formula_katex_cannot_read_stops_the_build_with_its_line(tmp_path):
 
 def test_the_stock_pages_keep_mathjax_in_the_browser(tmp_path):
     """`course_light_pages: false` is stock Sphinx, for bench/ to compare against."""
-    from conftest import SMALL_PROJECT_CONF
+    from support.build import SMALL_PROJECT_CONF
 
     conf = SMALL_PROJECT_CONF + "course_light_pages = False\n"
     result = build_small_project(tmp_path, "# Math\n\nInline $x^2$.\n", conf=conf)

@@ -15,9 +15,10 @@ from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import built_page, load_every_image, redirect_stub
 from fontTools.ttLib import TTFont
 from sphinx.errors import ExtensionError
+from support.browser import load_every_image, redirect_stub
+from support.site import built_page
 
 from course_ext.light_pages import (
     FONTAWESOME_JS,

@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ROOT
+from support.course import ROOT
 
 from course_ext import machines
 from course_ext.parallel_execution import prepare_kernels

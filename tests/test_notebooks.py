@@ -12,8 +12,9 @@ from pathlib import Path
 import nbformat
 import pytest
 import yaml
-from conftest import IDENTITY, LESSONS, ROOT, built_page
-from test_lessons import EXPECTED_OUTPUTS
+from support.course import IDENTITY, LESSONS, ROOT
+from support.expected_outputs import EXPECTED_OUTPUTS
+from support.site import built_page
 
 from course_ext.chapter_source import LoadError, read_chapter
 from course_ext.components import notebook_forms

@@ -8,7 +8,7 @@ import re
 import numpy as np
 import pytest
 import torch
-from conftest import LESSONS, ROOT
+from support.course import LESSONS, ROOT
 
 from course_ext.myst_blocks import Block, blocks
 

@@ -17,7 +17,9 @@ import unicodedata
 from datetime import UTC, datetime
 
 import pytest
-from conftest import IDENTITY, LESSONS, MAKE_IN_COPY, ROOT, SITE, built_page
+from support.build import MAKE_IN_COPY
+from support.course import IDENTITY, LESSONS, ROOT
+from support.site import SITE, built_page
 
 from course_ext.downloads import PDF_NAME
 

@@ -3,41 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ROOT, SMALL_PROJECT_CONF, build_pages, build_small_project, built_page
+from support.build import build_pages, build_small_project
+from support.course import ROOT
+from support.quiz_examples import GOOD, ORDER
+from support.site import built_page
 
 from course_ext.components.quiz.model import QuizError, parse_quiz
-
-GOOD = """\
-- type: single
-  prompt: What does `x.grad` hold before any backward call?
-  options:
-    - text: "`None`"
-      explanation: Nothing was computed yet.
-    - text: A tensor of zeros
-      explanation: Not allocated until a backward pass.
-  correct: 1
-- type: multiple
-  prompt: Which are floating point?
-  options:
-    - text: float32
-      explanation: Yes.
-    - text: int64
-      explanation: No.
-    - text: float64
-      explanation: Yes.
-  correct: [1, 3]
-- type: numeric
-  prompt: "$d(x^2)/dx$ at $x = 3$?"
-  answer: 6
-  tolerance: 0.01
-  explanation: "$2x = 6$."
-"""
 
 
 def test_a_good_quiz_parses():
@@ -177,7 +152,7 @@ def test_a_malformed_quiz_stops_the_build_naming_file_and_line(built_once, case)
 
 
 def test_the_readme_example_is_a_valid_quiz():
-    from conftest import ROOT
+    from support.course import ROOT
 
     from course_ext.myst_blocks import directives
 
@@ -196,14 +171,6 @@ def test_options_of_only_math_get_a_spoken_name():
     assert spoken_math(r"$\frac{1}{2}$") == "1/2"
     assert spoken_math(r"$\frac{dL}{dw} = 2$") == "dL/dw = 2"
     assert spoken_math("A minimum") == "" and spoken_math("at $x = 0$") == ""
-
-
-ORDER = """\
-- type: order
-  prompt: Put the steps of a training step in order.
-  items: [forward pass, loss, backward pass, update]
-  explanation: Each step needs what the one before it made.
-"""
 
 
 def test_an_order_question_is_never_shown_in_its_right_order_and_always_the_same_way():
@@ -237,45 +204,6 @@ def test_the_notebook_form_lists_the_items_as_shown_and_folds_the_right_order():
     assert "\n".join(f"- ({c}) {t}" for c, t in zip("abcd", shown, strict=True)) in text
     folded = text.split("<details>")[1]
     assert "1. forward pass\n2. loss\n3. backward pass\n4. update" in folded
-
-
-SNAPSHOT = Path(__file__).parent / "snapshots"
-
-
-def fragment(html: str, selector: str) -> str:
-    """The rendered element, one tag per line, so a change reads as a small diff."""
-    element = BeautifulSoup(html, "html.parser").select_one(selector)
-    return element.prettify()
-
-
-# Each directive on a page of its own, and the element of it to compare.
-SNAPSHOT_PAGES = {
-    "quiz": ("```{quiz}\n" + GOOD + ORDER + "```\n", ".agq-quiz"),
-    "video": (
-        "```{video} Z6H3zakmn6E\n:title: A <b>lecture</b>\n0 Recap\n75 An *example*\n```\n",
-        ".agv-video",
-    ),
-    "colab": ("Open it: {colab}`index`\n", "p:has(a)"),
-    "stepper": ("```{backprop-stepper}\nx = 2.0\nh = x**2 * (3 * x)\n```\n", "figure"),
-}
-
-
-@pytest.mark.parametrize("name", SNAPSHOT_PAGES)
-def test_snapshot_of_each_directives_html(built_once, name):
-    """The HTML each directive writes, as sphinx-design snapshots its components: a change to
-    it shows here as a diff to review (and to commit with UPDATE_SNAPSHOTS=1). The four
-    pages are one build, each test reading its own."""
-    # The identity the build derives from _config.yml, given directly to a bare project.
-    conf = SMALL_PROJECT_CONF + 'course_repository_url = "https://github.com/org/course"\n'
-    pages = [f"# A page\n\n{page}" for page, _ in SNAPSHOT_PAGES.values()]
-    folder, result = built_once("snapshot-pages", lambda path: build_pages(path, pages, conf))
-    assert result["returncode"] == 0, result["stderr"]
-    page = folder / "_build" / f"case{list(SNAPSHOT_PAGES).index(name)}.html"
-    html = fragment(page.read_text(encoding="utf-8"), SNAPSHOT_PAGES[name][1])
-    expected = SNAPSHOT / f"{name}.html"
-    if os.environ.get("UPDATE_SNAPSHOTS"):
-        expected.write_text(html, encoding="utf-8")
-    assert html == expected.read_text(encoding="utf-8")
 
 
 def test_builders_other_than_html_show_the_quiz_and_video_as_text(tmp_path):

@@ -6,8 +6,9 @@ import json
 import re
 
 import pytest
-from conftest import LESSONS, built_page
 from playwright.sync_api import expect
+from support.course import LESSONS
+from support.site import built_page
 
 pytestmark = pytest.mark.slow
 PAGE = (
@@ -328,7 +329,7 @@ def test_options_are_shown_shuffled_and_the_right_ones_spread_over_positions(sit
     and each explanation stays with its option, whatever the shuffle did."""
     from collections import Counter
 
-    from conftest import LESSONS
+    from support.course import LESSONS
 
     places = Counter()
     for chapter in ["lecture", *LESSONS]:

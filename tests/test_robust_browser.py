@@ -1,19 +1,22 @@
 """Widgets in a hostile browser: one that breaks leaves the others working, and none of
 ours throws when storage is refused, YouTube's frame is blocked, or the text is zoomed.
 
-"Ours" is told apart by the script an uncaught error comes from (agq-quiz.js, agb-stepper.js,
-agv-video.js, agc-buttons.js). Where storage is refused, the theme's scripts are under
-test too: its controls must work, and no script may throw.
+"Ours" is told apart by the script an uncaught error comes from (every script of
+course_ext/static/: agq-quiz.js, agb-stepper.js, agv-video.js, agc-buttons.js). Where storage
+is refused, the theme's scripts are under test too: its controls must work, and no script may
+throw.
 """
 
 from __future__ import annotations
 
 import pytest
 from playwright.sync_api import expect
+from support.course import ROOT
 
 pytestmark = pytest.mark.slow
 
-OURS = ("agq-quiz.js", "agb-stepper.js", "agv-video.js", "agc-buttons.js")
+# Every script of ours: the components' and the site's, all in course_ext/static/.
+OURS = tuple(sorted(path.name for path in (ROOT / "course_ext" / "static").glob("*.js")))
 REFUSE_STORAGE = """
 for (const name of ['localStorage', 'sessionStorage']) {
   Object.defineProperty(window, name, {

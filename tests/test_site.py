@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from conftest import ROOT, built_page
+from support.course import ROOT
+from support.site import built_page
 
 from course_ext.chapter_source import read_chapter
 from course_ext.components.colab import colab_tested
@@ -44,7 +45,7 @@ def test_lesson_shows_its_figures(site):
 def test_hidden_checks_ran_but_are_not_shown(site):
     """No line of a `remove-cell` check reaches the page (read from the source, so the test
     follows the checks as they change)."""
-    from conftest import LESSONS, ROOT
+    from support.course import LESSONS, ROOT
 
     for chapter in LESSONS:
         notebook = read_chapter(ROOT / "book" / f"{chapter}.md")

@@ -10,7 +10,7 @@ import re
 import pytest
 import torch
 from bs4 import BeautifulSoup
-from conftest import build_pages, build_small_project
+from support.build import build_pages, build_small_project
 
 from course_ext.components.stepper.model import (
     OPERATORS,

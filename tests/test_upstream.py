@@ -22,7 +22,6 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, build_small_project
 from jupyter_cache import get_cache
 from jupyter_cache.executors.basic import (
     ExecutionWorkerLocalMProc,
@@ -32,6 +31,8 @@ from jupyter_cache.executors.basic import (
 from myst_nb.core.config import NbParserConfig
 from myst_nb.core.read import create_nb_reader
 from myst_parser.config.main import MdParserConfig
+from support.build import build_small_project
+from support.course import ROOT
 
 from course_ext.parallel_execution import (
     JUPYTER_CACHE_CHECKED,

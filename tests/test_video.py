@@ -6,8 +6,8 @@ import re
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import build_pages, build_small_project
 from playwright.sync_api import expect
+from support.build import build_pages, build_small_project
 
 from course_ext.components.video import VideoError, parse_chapters, time_label
 
@@ -176,7 +176,7 @@ window.onYouTubeIframeAPIReady();
 
 @pytest.fixture
 def lecture(browser, base_url):
-    context = browser.new_context(bypass_csp=True)  # for wait_for_function: see conftest.py
+    context = browser.new_context(bypass_csp=True)  # for wait_for_function: see support/browser.py
     page = context.new_page()
     foreign = []
 

@@ -12,7 +12,7 @@ Reflow (1.4.10) is test_browser.py's phone test, at 320 and 375 px.
 from __future__ import annotations
 
 import pytest
-from conftest import problems_on_every_page
+from support.browser import problems_on_every_page
 
 pytestmark = pytest.mark.slow
 
