@@ -42,8 +42,8 @@ SNAPSHOT_PAGES = {
 # svg() and _numbers() of course_ext/components/stepper/draw.py draw it from those
 # positions: the SVG's size and viewBox, each edge's path, each box's corner, each text's
 # and table cell's position. Another Graphviz version moves them without any change of
-# ours, so they are replaced by a placeholder on both sides; every class, id, text and the structure are still compared,
-# and so are the boxes' sizes and the arrowhead, which are ours.
+# ours, so they are replaced by a placeholder on both sides; every class, id, text and the
+# structure are still compared, and so are the boxes' sizes and the arrowhead, ours.
 GRAPHVIZ_PLACED = {
     "svg": ("width", "height", "viewbox"),
     "path": ("d",),  # an edge's; the arrowhead's, in <defs>, is ours
