@@ -120,7 +120,7 @@
       const number = parseNumber(value[0] || "");
       return Number.isFinite(number) && Math.abs(number - answer) <= tolerance + 1e-12;
     }
-    const correct = JSON.parse(question.dataset.agqCorrect || "[]").map(String);
+    const correct = /** @type {unknown[]} */ (JSON.parse(question.dataset.agqCorrect || "[]")).map(String);
     if (question.dataset.agqType === "order") return correct.join() === value.join();
     correct.sort();
     const picked = [...value].sort();
@@ -176,7 +176,7 @@
     check.hidden = answered;
     retry.hidden = saved.state !== "wrong";
     reveal.hidden = saved.state !== "wrong";
-    if (!answered) return;
+    if (saved.state === "open") return; // not `answered`: tsc narrows the state only here
 
     question.classList.add(`agq-is-${saved.state}`);
     const verdict = document.createElement("p");
@@ -437,7 +437,7 @@
       console.warn("quiz:", error);
       // Back to its no-JS form: each question with its folded answer below it.
       e.classList.remove("agq-ready");
-      e.querySelectorAll(".agq-answer").forEach((answer) => { answer.hidden = false; });
+      e.querySelectorAll(".agq-answer").forEach((answer) => { /** @type {HTMLElement} */ (answer).hidden = false; });
     }
   };
   const start = () => {
