@@ -2,7 +2,7 @@
 #   make book    build the site into _build/html (executes the chapters, cached)
 #   make test    build the site, then run every test (browser tests included)
 #   make serve   live preview on http://127.0.0.1:8000 that rebuilds on save (SERVE_PORT=...)
-#   make lint    the pre-commit hooks on every file
+#   make lint    the pre-commit hooks on every file (ruff, codespell, tsc, ...)
 #   make new-chapter NAME="..."   a new chapter from the template, added to _toc.yml
 #   make bench   time cold and incremental builds, weigh the pages, run Lighthouse
 #   make cpu-matrix   every chapter under every emulated CPU set-up, against its page
@@ -107,11 +107,16 @@ serve: $(VENV)/.dev-deps
 	  --watch _config.yml --watch _toc.yml --ignore "*/_build/*" --ignore "*/.venv/*" \
 	  --ignore "*/.git/*" --ignore "*/conf.py"
 
-# The pre-commit hooks (ruff, codespell, YAML, quizzes, no built files) on every file.
+# The pre-commit hooks (ruff, codespell, YAML, quizzes, tsc on the browser scripts, no
+# built files) on every file.
 lint: $(VENV)/.dev-deps
+	tools/system_deps.sh node
+	$(MAKE) node_modules/.installed  # typescript, for the tsc hook
 	$(BIN)/pre-commit run --all-files --show-diff-on-failure
 
 hooks: $(VENV)/.dev-deps
+	tools/system_deps.sh node
+	$(MAKE) node_modules/.installed  # the tsc hook runs at each commit too
 	$(BIN)/pre-commit install
 
 # make new-chapter NAME="Second-order derivatives"

@@ -308,6 +308,36 @@ def test_without_javascript_the_landing_page_lists_each_lessons_questions(open_p
     expect(page.get_by_role("button", name="Forget my answers")).to_be_hidden()
 
 
+def test_each_quiz_on_a_page_speaks_its_own_words(browser, base_url, site):
+    """A quiz's feedback comes from its own data-agq-words, not from another quiz's: the
+    first of the lecture's two quizzes is served with its own word for a right answer."""
+    url = f"{base_url}/book/lecture.html"
+    html = (site / "book" / "lecture.html").read_text(encoding="utf-8")
+    word = "&quot;correct&quot;: &quot;\\u2713 Correct.&quot;"
+    assert html.count(word) == 2, "the lecture's two quizzes no longer say it so"
+    html = html.replace(word, word.replace("Correct.", "Spot on."), 1)
+
+    def route(r):
+        if r.request.url.split("?")[0] == url:
+            return r.fulfill(body=html, content_type="text/html")
+        return r.continue_() if r.request.url.startswith(base_url) else r.abort()
+
+    context = browser.new_context()
+    context.route("**/*", route)
+    page = context.new_page()
+    page.goto(url)
+    expect(page.locator(".agq-quiz.agq-ready")).to_have_count(2)
+    quizzes = page.locator(".agq-quiz").all()
+    # The first quiz is set up first: a word shared by the page would be the second's.
+    for quiz, verdict in zip(quizzes, ["Spot on.", "Correct."], strict=True):
+        asked = quiz.locator('.agq-question[data-agq-type="single"]').first
+        for index in json.loads(asked.get_attribute("data-agq-correct")):
+            asked.locator(f'input[value="{index}"]').check()
+        asked.get_by_role("button", name="Check").click()
+        expect(asked.locator(".agq-verdict")).to_have_text(f"✓ {verdict}")
+    context.close()
+
+
 REFUSED_STORAGE = """Object.defineProperty(window, 'localStorage', {
   get() { throw new DOMException('The user refused storage', 'SecurityError'); } });"""
 

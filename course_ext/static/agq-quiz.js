@@ -8,14 +8,26 @@
 (() => {
   const STORAGE_PREFIX = "agq:v2:";
 
-  /** @typedef {{value: string[], state: "correct"|"wrong"|"revealed"|"open"}} Saved */
+  /**
+   * @typedef {{value: string[], state: "correct"|"wrong"|"revealed"|"open"}} Saved
+   * @typedef {(key: string, values?: Record<string, any>) => string} Say
+   */
 
-  /** @type {Record<string, string>} */
-  let words = {};
-
-  /** A word of words.py, its {fields} filled in. @param {string} key @param {Record<string, any>} [values] */
-  function say(key, values = {}) {
-    return (words[key] || key).replace(/\{(\w+)\}/g, (_, name) => String(values[name]));
+  /**
+   * The words of one quiz or progress box, from its own data-agq-words: a page may hold
+   * quizzes with different tables, so each element gets its own `say`.
+   * @param {HTMLElement} element @returns {Say} a word of words.py, its {fields} filled in
+   */
+  function sayerOf(element) {
+    /** @type {Record<string, string>} */
+    let words;
+    try {
+      words = JSON.parse(element.dataset.agqWords || "{}");
+    } catch {
+      words = {};
+    }
+    return (key, values = {}) =>
+      (words[key] || key).replace(/\{(\w+)\}/g, (_, name) => String(values[name]));
   }
 
   // Answers are kept per question, under a key made from its content (data-agq-key), so
@@ -120,7 +132,7 @@
       const number = parseNumber(value[0] || "");
       return Number.isFinite(number) && Math.abs(number - answer) <= tolerance + 1e-12;
     }
-    const correct = JSON.parse(question.dataset.agqCorrect || "[]").map(String);
+    const correct = /** @type {unknown[]} */ (JSON.parse(question.dataset.agqCorrect || "[]")).map(String);
     if (question.dataset.agqType === "order") return correct.join() === value.join();
     correct.sort();
     const picked = [...value].sort();
@@ -152,8 +164,9 @@
    * Show the verdict and the explanations of what was chosen.
    * @param {HTMLFieldSetElement} question
    * @param {Saved} saved
+   * @param {Say} say
    */
-  function render(question, saved) {
+  function render(question, saved, say) {
     const feedback = /** @type {HTMLElement} */ (question.querySelector(".agq-feedback"));
     const retry = /** @type {HTMLButtonElement} */ (question.querySelector(".agq-retry"));
     const reveal = /** @type {HTMLButtonElement} */ (question.querySelector(".agq-reveal"));
@@ -176,7 +189,7 @@
     check.hidden = answered;
     retry.hidden = saved.state !== "wrong";
     reveal.hidden = saved.state !== "wrong";
-    if (!answered) return;
+    if (saved.state === "open") return; // not `answered`: tsc narrows the state only here
 
     question.classList.add(`agq-is-${saved.state}`);
     const verdict = document.createElement("p");
@@ -247,8 +260,8 @@
     }
   }
 
-  /** @param {HTMLElement} quiz @param {Record<string, Saved>} saved */
-  function updateScore(quiz, saved) {
+  /** @param {HTMLElement} quiz @param {Record<string, Saved>} saved @param {Say} say */
+  function updateScore(quiz, saved, say) {
     const questions = quiz.querySelectorAll(".agq-question");
     const right = Object.values(saved).filter((s) => s.state === "correct").length;
     const done = Object.values(saved).filter((s) => s.state !== "open").length;
@@ -261,8 +274,9 @@
   /**
    * Move buttons on each item, and Alt + arrow keys; each move is announced.
    * @param {HTMLFieldSetElement} question
+   * @param {Say} say
    */
-  function makeMovable(question) {
+  function makeMovable(question, say) {
     const list = /** @type {HTMLElement} */ (question.querySelector(".agq-order"));
     const status = document.createElement("p");
     status.className = "agq-sr-only";
@@ -304,11 +318,7 @@
   /** @param {HTMLElement} quiz */
   function setUp(quiz) {
     const saved = load(quiz);
-    try {
-      words = JSON.parse(quiz.dataset.agqWords || "{}");
-    } catch {
-      words = {};
-    }
+    const say = sayerOf(quiz);
 
     for (const element of quiz.querySelectorAll(".agq-question")) {
       const question = /** @type {HTMLFieldSetElement} */ (element);
@@ -316,7 +326,7 @@
       const answer = /** @type {HTMLDetailsElement} */ (question.querySelector(".agq-answer"));
       answer.hidden = true; // the feedback region takes over from the folded answer
       const shown = chosen(question); // as the page shows it: what Reset goes back to
-      if (question.dataset.agqType === "order") makeMovable(question);
+      if (question.dataset.agqType === "order") makeMovable(question, say);
 
       const restore = saved[id];
       if (restore) {
@@ -325,7 +335,7 @@
           if (input.type === "text") input.value = restore.value[0] || "";
           else input.checked = restore.value.includes(input.value);
         }
-        render(question, restore);
+        render(question, restore, say);
         const answered = restore.state === "correct" || restore.state === "revealed";
         if (answered && quiz.classList.contains("agq-predict")) openAnswer(quiz);
       }
@@ -334,8 +344,8 @@
         const value = state === "revealed" && saved[id] ? saved[id].value : chosen(question);
         saved[id] = { value, state };
         save(quiz, saved);
-        render(question, saved[id]);
-        updateScore(quiz, saved);
+        render(question, saved[id], say);
+        updateScore(quiz, saved, say);
         if (quiz.classList.contains("agq-predict") && (state === "correct" || state === "revealed")) {
           openAnswer(quiz);
         }
@@ -382,13 +392,13 @@
           if (input.type === "text") input.value = "";
         }
         if (question.dataset.agqType === "order") arrange(question, JSON.parse(question.dataset.agqShown || "[]"));
-        render(question, { value: [], state: "open" });
+        render(question, { value: [], state: "open" }, say);
       }
-      updateScore(quiz, saved);
+      updateScore(quiz, saved, say);
       const first = quiz.querySelector("input");
       if (first) first.focus();
     });
-    updateScore(quiz, saved);
+    updateScore(quiz, saved, say);
   }
 
   /**
@@ -396,11 +406,7 @@
    * @param {HTMLElement} box
    */
   function setUpProgress(box) {
-    try {
-      words = JSON.parse(box.dataset.agqWords || "{}");
-    } catch {
-      words = {};
-    }
+    const say = sayerOf(box);
     const rows = Array.from(box.querySelectorAll("[data-agq-keys]")).map((r) => /** @type {HTMLElement} */ (r));
     const status = /** @type {HTMLElement} */ (box.querySelector(".agq-progress-status"));
     const keysOf = (/** @type {HTMLElement} */ row) => /** @type {string[]} */ (JSON.parse(row.dataset.agqKeys || "[]"));
@@ -437,7 +443,7 @@
       console.warn("quiz:", error);
       // Back to its no-JS form: each question with its folded answer below it.
       e.classList.remove("agq-ready");
-      e.querySelectorAll(".agq-answer").forEach((answer) => { answer.hidden = false; });
+      e.querySelectorAll(".agq-answer").forEach((answer) => { /** @type {HTMLElement} */ (answer).hidden = false; });
     }
   };
   const start = () => {

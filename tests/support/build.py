@@ -35,6 +35,8 @@ REPOSITORY_FILES = [
     "CONTRIBUTING.md",
     "package.json",
     "package-lock.json",
+    "tsconfig.json",  # and the hooks, for test_scripts_typecheck.py
+    ".pre-commit-config.yaml",
 ]
 
 
