@@ -1,4 +1,4 @@
-"""The Content-Security-Policy the build writes into every page (course_ext/csp.py)."""
+"""The Content-Security-Policy the build writes into every page (course_ext/finish/csp.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from course_ext.csp import InlineHandlerError, policy, with_policy
+from course_ext.finish.csp import InlineHandlerError, policy, with_policy
 
 PAGE = """<!DOCTYPE html><html><head>
 <meta charset="utf-8" />

@@ -15,8 +15,9 @@ YouTube's player script and the youtube-nocookie.com frame are allowed: they loa
 after the reader presses play.
 
 The hashes are computed from the finished pages, after every other extension has written
-them, so a new inline script anywhere is either hashed here or visibly refused in the
-browser (tests/test_csp_browser.py listens for violations on every page).
+them (the order is finish/__init__.py's), so a new inline script anywhere is either hashed
+here or visibly refused in the browser (tests/test_csp_browser.py listens for violations on
+every page). `add_buttons_script` adds agc-buttons.js to every page as it is written.
 """
 
 from __future__ import annotations
@@ -25,10 +26,11 @@ import base64
 import hashlib
 import html
 import re
-from pathlib import Path
 
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
+
+from .site import BuiltSite
 
 MARK = '<meta http-equiv="Content-Security-Policy"'
 SCRIPT = re.compile(r"<script(?P<attributes>[^>]*)>(?P<body>.*?)</script>", re.S)
@@ -70,7 +72,7 @@ def policy(page: str) -> str:
     if handler:
         raise InlineHandlerError(
             f"an inline event handler, {handler[0].strip()!r}: the policy refuses it; "
-            "move it into a script file (course_ext/csp.py, MOVED_HANDLERS)"
+            "move it into a script file (course_ext/finish/csp.py, MOVED_HANDLERS)"
         )
     styles = sorted({_hash(match["body"]) for match in STYLE.finditer(page)})
     video = VIDEO in page
@@ -111,26 +113,15 @@ def with_policy(page: str) -> str:
     return f"{meta}\n{page}"  # a bare redirect page: the parser puts it in an implied <head>
 
 
-def write_policies(app: Sphinx, exception: Exception | None) -> None:
-    if exception or app.builder.format != "html":
-        return
-    for path in sorted(Path(app.outdir).rglob("*.html")):
-        if "_static" in path.parts:
+def write_policies(app: Sphinx, site: BuiltSite) -> None:
+    for name, page in site.pages.items():
+        if "_static" in name.split("/"):  # the theme's template macros, not pages
             continue
-        page = path.read_text(encoding="utf-8")
         try:
-            secured = with_policy(page)
+            site.rewrite(name, with_policy(page))
         except InlineHandlerError as error:
-            raise ExtensionError(f"{path.relative_to(app.outdir)}: {error}") from None
-        if secured != page:
-            path.write_text(secured, encoding="utf-8")
+            raise ExtensionError(f"{name}: {error}") from None
 
 
 def add_buttons_script(app: Sphinx, pagename, templatename, context, doctree) -> None:
     app.add_js_file("agc-buttons.js", defer="defer")
-
-
-def setup_csp(app: Sphinx) -> None:
-    app.connect("html-page-context", add_buttons_script)
-    # After the hooks that write pages; before light_pages' PurgeCSS (950), which reads them.
-    app.connect("build-finished", write_policies, priority=900)
