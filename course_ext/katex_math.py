@@ -113,8 +113,11 @@ def visit_displaymath(self, node: nodes.math_block) -> None:
 
 
 def choose_katex(app: Sphinx, config) -> None:
-    # Explicitly both ways: left unset, Sphinx would pick the renderer that is not MathJax.
-    config.html_math_renderer = "katex" if config.course_light_pages else "mathjax"
+    """The renderer the user chose, if any; else KaTeX, or MathJax for the stock pages."""
+    # Sphinx's default is None, and then it would pick the one renderer that is not MathJax:
+    # so both ways explicitly.
+    if config.html_math_renderer is None:
+        config.html_math_renderer = "katex" if config.course_light_pages else "mathjax"
 
 
 def start(app: Sphinx) -> None:

@@ -71,4 +71,21 @@ def test_the_stock_pages_keep_mathjax_in_the_browser(tmp_path):
     result = build_small_project(tmp_path, "# Math\n\nInline $x^2$.\n", conf=conf)
     assert result.returncode == 0, result.stderr[-3000:]
     page = (tmp_path / "_build" / "index.html").read_text(encoding="utf-8")
-    assert "\\(x^2\\)" in page and "katex" not in page and "mathjax" in page.lower()
+    assert "\\(x^2\\)" in page and "katex" not in page
+    # From the site's own copy (finish/local_mathjax.py), not a CDN.
+    assert 'src="_static/mathjax/tex-chtml.js' in page
+    assert (tmp_path / "_build" / "_static" / "mathjax" / "tex-chtml.js").is_file()
+
+
+def test_the_math_renderer_and_mathjax_path_the_user_chose_are_kept(tmp_path):
+    """course_ext picks the renderer and points MathJax at the site's copy only when the
+    user has not chosen: here MathJax, from a URL of theirs, with the light pages on."""
+    from conftest import SMALL_PROJECT_CONF
+
+    url = "https://cdn.example.org/mathjax/tex-chtml.js"
+    conf = SMALL_PROJECT_CONF + f'html_math_renderer = "mathjax"\nmathjax_path = "{url}"\n'
+    result = build_small_project(tmp_path, "# Math\n\nInline $x^2$.\n", conf=conf)
+    assert result.returncode == 0, result.stderr[-3000:]
+    page = (tmp_path / "_build" / "index.html").read_text(encoding="utf-8")
+    assert "\\(x^2\\)" in page and "katex" not in page
+    assert f'src="{url}"' in page, re.findall(r"<script[^>]*mathjax[^>]*>", page)
