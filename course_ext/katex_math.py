@@ -36,6 +36,9 @@ logger = logging.getLogger(__name__)
 
 SCRIPT = Path(__file__).with_name("katex_render.js")
 STATIC = "katex"  # _static/katex/: katex.min.css and its woff2 fonts
+# `add_stylesheet` reads the math domain's private `data["has_equations"]`, checked against
+# this version; tests/test_katex_math.py has its canary.
+SPHINX_CHECKED = "7.4.7"
 # The fonts nearly every formula uses, fetched with the stylesheet instead of after it.
 PRELOAD = ["KaTeX_Main-Regular.woff2", "KaTeX_Math-Italic.woff2"]
 
@@ -136,6 +139,8 @@ def add_stylesheet(app: Sphinx, pagename, templatename, context, doctree) -> Non
     """The stylesheet and the two main fonts, on the pages that show math only."""
     if app.config.html_math_renderer != "katex":
         return
+    # The math domain's private data (its has_equations() would count the pages in this
+    # page's toctree too): checked against Sphinx SPHINX_CHECKED.
     if app.env.get_domain("math").data["has_equations"].get(pagename, False):
         app.add_css_file(f"{STATIC}/katex.min.css")
         for font in PRELOAD:

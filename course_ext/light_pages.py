@@ -18,6 +18,10 @@ from pathlib import Path
 
 from sphinx.application import Sphinx
 
+# `defer_scripts` rebuilds Sphinx's private `_JavaScript` (sphinx.builders.html._assets)
+# through `type(script)(filename, priority=..., **attributes)`, checked against this
+# version; tests/test_light_pages.py has its canary.
+SPHINX_CHECKED = "7.4.7"
 # Inline scripts read it as the page is parsed (`DOCUMENTATION_OPTIONS.pagename = ...`).
 MUST_RUN_AT_ONCE = {"_static/documentation_options.js"}
 
@@ -42,6 +46,8 @@ def defer_scripts(app: Sphinx, pagename, templatename, context, doctree) -> None
             and not {"async", "defer"} & set(attributes)
         ):
             attributes["defer"] = "defer"
+            # Sphinx's private _JavaScript, made again with one more attribute (it is
+            # immutable): checked against Sphinx SPHINX_CHECKED.
             script = type(script)(script.filename, priority=script.priority, **attributes)
         scripts.append(script)
     context["script_files"] = scripts

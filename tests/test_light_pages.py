@@ -301,3 +301,37 @@ def test_the_cut_stylesheets_draw_every_page_as_the_whole_ones(browser, base_url
         served_whole
     ), sorted(set(served_whole))
     assert len(cases) >= 20 and not differ, "\n".join(differ)
+
+
+def test_canary_sphinx_script_files_can_be_made_again_deferred(tmp_path):
+    """defer_scripts makes each of Sphinx's private `_JavaScript` objects again with one
+    more attribute (checked against Sphinx SPHINX_CHECKED). On a plain Sphinx build, the
+    page it writes must then load the same scripts in the same order, each deferred but
+    documentation_options.js."""
+    from io import StringIO
+
+    from sphinx.application import Sphinx
+
+    from course_ext.light_pages import MUST_RUN_AT_ONCE, SPHINX_CHECKED, defer_scripts
+
+    (tmp_path / "conf.py").write_text('html_theme = "basic"\n', encoding="utf-8")
+    (tmp_path / "index.rst").write_text("Home\n====\n\nText.\n", encoding="utf-8")
+    out = tmp_path / "_build"
+    app = Sphinx(tmp_path, tmp_path, out, out / "doctrees", "html", StringIO(), StringIO())
+    stock = []
+
+    def defer(app, pagename, templatename, context, doctree):
+        if pagename == "index":
+            stock.extend(str(script.filename) for script in context["script_files"])
+        light = SimpleNamespace(config=SimpleNamespace(course_light_pages=True))
+        defer_scripts(light, pagename, templatename, context, doctree)
+
+    app.connect("html-page-context", defer, priority=950)
+    app.build()
+    page = (out / "index.html").read_text(encoding="utf-8")
+    tags = re.findall(r"<script\b[^>]*\bsrc=[^>]*>", page)
+    written = [re.search(r'src="([^"?]+)', tag)[1] for tag in tags]
+    deferred = ['defer="defer"' in tag for tag in tags]
+    checked = f"see course_ext/light_pages.py, checked against Sphinx {SPHINX_CHECKED}"
+    assert len(stock) >= 3 and written == stock, f"{checked}: {stock} became {written}"
+    assert deferred == [name not in MUST_RUN_AT_ONCE for name in stock], f"{checked}: {tags}"
