@@ -37,7 +37,8 @@ STYLESHEET = Path("_static", "styles", "pydata-sphinx-theme.css")
 FONTAWESOME_JS = Path("_static", "scripts", "fontawesome.js")
 # The files above are those of pydata-sphinx-theme, which sphinx-book-theme builds on.
 THEMES = {"sphinx_book_theme", "pydata_sphinx_theme"}
-THEME_CHECKED = "pydata-sphinx-theme 0.17.1 (under sphinx-book-theme 1.3.0)"
+PYDATA_SPHINX_THEME_CHECKED = "0.17.1"
+SPHINX_BOOK_THEME_CHECKED = "1.3.0"
 # Classes that are not icons: styles, and Font Awesome's sizes, widths, animations, stacks.
 NOT_ICONS = {
     "fa-solid",
@@ -107,8 +108,9 @@ def lighten_icons(app: Sphinx, site: BuiltSite) -> None:
     if missing:
         raise ExtensionError(
             f"{__name__}: the theme no longer ships {', '.join(missing)} "
-            f"(checked against {THEME_CHECKED}): update course_ext/finish/icons.py, or set "
-            "course_light_pages: false"
+            f"(checked against pydata-sphinx-theme {PYDATA_SPHINX_THEME_CHECKED} under "
+            f"sphinx-book-theme {SPHINX_BOOK_THEME_CHECKED}): update course_ext/finish/icons.py, "
+            "or set course_light_pages: false"
         )
     stylesheet = outdir / STYLESHEET
     css = stylesheet.read_text(encoding="utf-8")
