@@ -16,13 +16,12 @@ from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 
 from .chapter_source import setup_chapter_source
-from .components import setup_components
+from .components import origins_on, our_stylesheets, setup_components
 from .config import setup_config
-from .csp import setup_csp
 from .downloads import setup_downloads
+from .finish import setup_finish
 from .katex_math import setup_katex_math
 from .light_pages import setup_light_pages
-from .local_mathjax import setup_local_mathjax
 from .parallel_execution import setup_parallel_execution
 from .sitemap import setup_sitemap
 from .stock_fixes import setup_stock_fixes
@@ -86,9 +85,8 @@ def setup(app: Sphinx) -> dict:
     setup_toc_check(app)
     setup_parallel_execution(app)
     setup_light_pages(app)
-    setup_local_mathjax(app)
     setup_katex_math(app)
-    setup_csp(app)
+    setup_finish(app, our_stylesheets(), origins_on)  # what the records say of the site
     return {
         "env_version": ENV_VERSION,
         "parallel_read_safe": True,

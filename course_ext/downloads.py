@@ -194,5 +194,5 @@ def setup_downloads(app: Sphinx) -> None:
     app.connect("doctree-read", _note_page)
     app.connect("env-purge-doc", _forget)
     app.connect("env-merge-info", _merge)
-    # Before csp.py (900) and light_pages.py (950): they read the finished pages.
+    # Before finish/ (900): its steps read the finished pages.
     app.connect("build-finished", publish, priority=800)

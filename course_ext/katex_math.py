@@ -6,11 +6,8 @@ module is Sphinx's math renderer "katex": each formula goes through KaTeX in one
 process per build (katex_render.js; the package comes from package-lock.json, which
 `make book` installs) and lands in the page as HTML for the eye and MathML for screen
 readers. The page loads only a stylesheet and the fonts it uses, and those fonts hold only
-the characters the site's math shows: KaTeX's 20 woff2 files are cut with fontTools (as
-light_pages.py cuts the icon fonts). The AMS font, 28 kB for a blackboard R, becomes 5 kB;
-vectors_matrices' first visit went from 241 to 170 kB gzip (make bench). The cut runs
-beside PurgeCSS at the end of a build, and again only when the characters change (the key
-is kept in the doctree directory, which is not deployed).
+the characters the site's math shows: finish/katex_fonts.py copies the stylesheet and cuts
+KaTeX's fonts once the pages are written.
 
 Why KaTeX and not MathJax in Node (measured on this book's 1444 formulas, 2026-12-01):
 KaTeX 0.19.1 typeset them in 0.19 s, MathJax 3.2.2 (mathjax-full, CHTML) in 1.25 s; KaTeX
@@ -23,12 +20,8 @@ A formula KaTeX cannot read is a warning with the file and line, which -W makes 
 
 from __future__ import annotations
 
-import html
 import json
-import re
 import subprocess
-import threading
-from importlib.metadata import version
 from pathlib import Path
 
 from docutils import nodes
@@ -37,13 +30,15 @@ from sphinx.errors import ExtensionError
 from sphinx.util import logging
 from sphinx.util.math import get_node_equation_number
 
-from course_ext.light_pages import subset_font
 from course_ext.npm import node_executable, npm_package
 
 logger = logging.getLogger(__name__)
 
 SCRIPT = Path(__file__).with_name("katex_render.js")
 STATIC = "katex"  # _static/katex/: katex.min.css and its woff2 fonts
+# `add_stylesheet` reads the math domain's private `data["has_equations"]`, checked against
+# this version; tests/test_katex_math.py has its canary.
+SPHINX_CHECKED = "7.4.7"
 # The fonts nearly every formula uses, fetched with the stylesheet instead of after it.
 PRELOAD = ["KaTeX_Main-Regular.woff2", "KaTeX_Math-Italic.woff2"]
 
@@ -121,8 +116,11 @@ def visit_displaymath(self, node: nodes.math_block) -> None:
 
 
 def choose_katex(app: Sphinx, config) -> None:
-    # Explicitly both ways: left unset, Sphinx would pick the renderer that is not MathJax.
-    config.html_math_renderer = "katex" if config.course_light_pages else "mathjax"
+    """The renderer the user chose, if any; else KaTeX, or MathJax for the stock pages."""
+    # Sphinx's default is None, and then it would pick the one renderer that is not MathJax:
+    # so both ways explicitly.
+    if config.html_math_renderer is None:
+        config.html_math_renderer = "katex" if config.course_light_pages else "mathjax"
 
 
 def start(app: Sphinx) -> None:
@@ -130,10 +128,19 @@ def start(app: Sphinx) -> None:
         app.course_katex = Typesetter(katex_package(app))  # on app: the env is pickled
 
 
+def stop_typesetter(app: Sphinx) -> None:
+    """Once the pages are written (finish/ calls it first thing, whatever happened)."""
+    typesetter = getattr(app, "course_katex", None)
+    if typesetter is not None:
+        typesetter.close()
+
+
 def add_stylesheet(app: Sphinx, pagename, templatename, context, doctree) -> None:
     """The stylesheet and the two main fonts, on the pages that show math only."""
     if app.config.html_math_renderer != "katex":
         return
+    # The math domain's private data (its has_equations() would count the pages in this
+    # page's toctree too): checked against Sphinx SPHINX_CHECKED.
     if app.env.get_domain("math").data["has_equations"].get(pagename, False):
         app.add_css_file(f"{STATIC}/katex.min.css")
         for font in PRELOAD:
@@ -143,110 +150,8 @@ def add_stylesheet(app: Sphinx, pagename, templatename, context, doctree) -> Non
             )
 
 
-KATEX_HTML = '<span class="katex-html" aria-hidden="true">'
-SPAN_TAG = re.compile(r"<(/?)span\b[^>]*>")
-TEXT = re.compile(r">([^<]+)<")
-# katex.min.css draws an equation number as "(" counter(katexEqnNo) ")".
-CSS_CHARACTERS = set("()0123456789")
-FONTS_KEY = "course-katex-fonts.json"  # in the doctree directory, which is not deployed
-
-
-def math_characters(outdir: Path) -> set[str]:
-    """Every character the math of the built pages shows: the text of each formula's
-    katex-html part. (Its MathML part is read aloud, not drawn with KaTeX's fonts.)"""
-    characters = set(CSS_CHARACTERS)
-    for page in sorted(outdir.rglob("*.html")):
-        text = page.read_text(encoding="utf-8")
-        start = text.find(KATEX_HTML)
-        while start != -1:
-            depth = 0
-            for tag in SPAN_TAG.finditer(text, start):
-                depth += -1 if tag[1] else 1
-                if depth == 0:
-                    break
-            for chunk in TEXT.findall(text, start, tag.end()):
-                characters.update(html.unescape(chunk))
-            start = text.find(KATEX_HTML, tag.end())
-    return characters
-
-
-def copy_assets(app: Sphinx, exception: Exception | None) -> None:
-    """katex.min.css, before PurgeCSS reads it, and its woff2 fonts cut to the characters
-    of the math (every browser we serve reads woff2: the woff and ttf copies would never be
-    fetched). Text stays visible while a font loads (swap)."""
-    typesetter = getattr(app, "course_katex", None)
-    if typesetter is not None:
-        typesetter.close()
-    if exception or typesetter is None:
-        return
-    dist = katex_package(app) / "dist"
-    target = Path(app.outdir) / "_static" / STATIC
-    (target / "fonts").mkdir(parents=True, exist_ok=True)
-    css = (dist / "katex.min.css").read_text(encoding="utf-8")
-    css = re.sub(r',url\(fonts/[\w-]+\.woff\) format\("woff"\)', "", css)
-    css = re.sub(r',url\(fonts/[\w-]+\.ttf\) format\("truetype"\)', "", css)
-    css = css.replace("font-display:block", "font-display:swap")
-    (target / "katex.min.css").write_text(css, encoding="utf-8")
-
-    characters = math_characters(Path(app.outdir))
-    if characters == CSS_CHARACTERS:  # no page shows math: no font is fetched
-        return
-    characters = "".join(sorted(characters))
-    package = json.loads((dist.parent / "package.json").read_text(encoding="utf-8"))
-    key = {"katex": package["version"], "fonttools": version("fonttools"), "chars": characters}
-    fonts = sorted((dist / "fonts").glob("*.woff2"))
-    key_file = Path(app.doctreedir) / FONTS_KEY
-    cut = all((target / "fonts" / font.name).exists() for font in fonts)
-    if cut and key_file.exists() and json.loads(key_file.read_text(encoding="utf-8")) == key:
-        return
-    key_file.unlink(missing_ok=True)
-
-    def cut_fonts() -> str:
-        codepoints = {ord(c) for c in characters}
-        for font in fonts:
-            subset_font(font, codepoints, target / "fonts" / font.name)
-        key_file.write_text(json.dumps(key), encoding="utf-8")
-        return f"{len(fonts)} KaTeX fonts cut to the {len(characters)} characters of the math"
-
-    # fontTools takes a second or two; PurgeCSS, in Node, takes as long meanwhile.
-    app.course_katex_fonts = Worker(cut_fonts)
-
-
-class Worker(threading.Thread):
-    """A function run beside the build's next steps; `wait` raises what it raised."""
-
-    def __init__(self, function):
-        super().__init__(daemon=True)
-        self.function, self.result, self.error = function, None, None
-        self.start()
-
-    def run(self) -> None:
-        try:
-            self.result = self.function()
-        except Exception as error:  # reported by wait(), in the build's own thread
-            self.error = error
-
-    def wait(self):
-        self.join()
-        if self.error is not None:
-            raise ExtensionError(
-                f"course_ext.katex_math: cannot cut KaTeX's fonts: {self.error!r}"
-            ) from self.error
-        return self.result
-
-
-def wait_for_fonts(app: Sphinx, exception: Exception | None) -> None:
-    worker = getattr(app, "course_katex_fonts", None)
-    if worker is not None:
-        app.course_katex_fonts = None
-        logger.info(f"course_ext.katex_math: {worker.wait()}")
-
-
 def setup_katex_math(app: Sphinx) -> None:
     app.add_html_math_renderer("katex", (visit_math, None), (visit_displaymath, None))
     app.connect("config-inited", choose_katex)
     app.connect("builder-inited", start)
     app.connect("html-page-context", add_stylesheet)
-    # katex.min.css before light_pages' hooks (500-950) cut it; the fonts are awaited after.
-    app.connect("build-finished", copy_assets, priority=450)
-    app.connect("build-finished", wait_for_fonts, priority=960)

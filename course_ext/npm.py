@@ -1,5 +1,5 @@
 """The npm packages the build runs in Node: katex (katex_math.py) and purgecss
-(light_pages.py). `make book` installs them with `npm ci` from package-lock.json."""
+(finish/purge.py). `make book` installs them with `npm ci` from package-lock.json."""
 
 from __future__ import annotations
 

@@ -47,5 +47,6 @@ def _complete_sitemap(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup_sitemap(app: Sphinx) -> None:
-    # Before sphinx-sitemap writes the file (default priority 500).
+    # Before sphinx-sitemap writes the file (default priority 500): its own hook, not a step
+    # of finish/, whose hook runs after sphinx-sitemap's.
     app.connect("build-finished", _complete_sitemap, priority=400)

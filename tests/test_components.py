@@ -136,7 +136,7 @@ def test_a_new_component_is_one_package_and_one_line(tmp_path):
 
 
 def test_what_the_build_derives_from_the_records():
-    assert our_stylesheets() == {"agq-quiz.css", "agv-video.css", "agb-stepper.css"}
+    assert our_stylesheets() == {"agq-quiz.css", "agv-video.css", "agb-stepper.css", "agc-site.css"}
     page_with_video = '<div class="agv-video" data-agv-id="x">'
     assert ("frame-src", "https://www.youtube-nocookie.com") in origins_on(page_with_video)
     assert origins_on('<div class="agq-quiz">') == []

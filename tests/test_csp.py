@@ -1,4 +1,4 @@
-"""The Content-Security-Policy the build writes into every page (course_ext/csp.py)."""
+"""The Content-Security-Policy the build writes into every page (course_ext/finish/csp.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import re
 
 import pytest
 
-from course_ext.csp import InlineHandlerError, policy, with_policy
+from course_ext.components import origins_on
+from course_ext.finish.csp import InlineHandlerError, policy, with_policy
 
 PAGE = """<!DOCTYPE html><html><head>
 <meta charset="utf-8" />
@@ -47,11 +48,12 @@ def test_inline_scripts_and_styles_are_allowed_by_hash_and_nothing_else():
 
 
 def test_only_a_page_with_the_video_may_load_youtube():
+    """The hosts come from the components' records (the video's), on the pages showing them."""
     video = PAGE.replace("<body>", '<body><div class="agv-video" data-agv-id="x"></div>')
-    found = directives(with_policy(video))
+    found = directives(with_policy(video, origins_on(video)))
     assert "https://www.youtube.com" in found["script-src"]
     assert found["frame-src"] == ["https://www.youtube-nocookie.com"]
-    assert "youtube" not in str(directives(with_policy(PAGE)))
+    assert "youtube" not in str(directives(with_policy(PAGE, origins_on(PAGE))))
 
 
 def test_an_inline_handler_it_does_not_know_is_an_error():

@@ -6,7 +6,7 @@ reads the build log:
 "executing N chapters in parallel" is course_ext/parallel_execution.py, "Executing
 notebook" is myst-nb executing a chapter itself, "Using cached notebook" is myst-nb
 reading a chapter from the cache. A rebuild with nothing changed cuts neither the
-stylesheets (PurgeCSS, light_pages.py) nor KaTeX's fonts (katex_math.py) again.
+stylesheets (PurgeCSS, finish/purge.py) nor KaTeX's fonts (finish/katex_fonts.py) again.
 """
 
 from __future__ import annotations

@@ -72,4 +72,47 @@ def test_the_stock_pages_keep_mathjax_in_the_browser(tmp_path):
     result = build_small_project(tmp_path, "# Math\n\nInline $x^2$.\n", conf=conf)
     assert result.returncode == 0, result.stderr[-3000:]
     page = (tmp_path / "_build" / "index.html").read_text(encoding="utf-8")
-    assert "\\(x^2\\)" in page and "katex" not in page and "mathjax" in page.lower()
+    assert "\\(x^2\\)" in page and "katex" not in page
+    # From the site's own copy (finish/local_mathjax.py), not a CDN.
+    assert 'src="_static/mathjax/tex-chtml.js' in page
+    assert (tmp_path / "_build" / "_static" / "mathjax" / "tex-chtml.js").is_file()
+
+
+def test_the_math_renderer_and_mathjax_path_the_user_chose_are_kept(tmp_path):
+    """course_ext picks the renderer and points MathJax at the site's copy only when the
+    user has not chosen: here MathJax, from a URL of theirs, with the light pages on."""
+    from conftest import SMALL_PROJECT_CONF
+
+    url = "https://cdn.example.org/mathjax/tex-chtml.js"
+    conf = SMALL_PROJECT_CONF + f'html_math_renderer = "mathjax"\nmathjax_path = "{url}"\n'
+    result = build_small_project(tmp_path, "# Math\n\nInline $x^2$.\n", conf=conf)
+    assert result.returncode == 0, result.stderr[-3000:]
+    page = (tmp_path / "_build" / "index.html").read_text(encoding="utf-8")
+    assert "\\(x^2\\)" in page and "katex" not in page
+    assert f'src="{url}"' in page, re.findall(r"<script[^>]*mathjax[^>]*>", page)
+
+
+def test_canary_the_math_domain_still_says_which_page_shows_math(tmp_path):
+    """add_stylesheet reads Sphinx's private `data["has_equations"]` of the math domain
+    (checked against Sphinx SPHINX_CHECKED): page by page, not counting the pages in a
+    page's toctree as its has_equations() does. A plain Sphinx build of two pages, the
+    first without math and with the second, which has some, in its toctree."""
+    from io import StringIO
+
+    from sphinx.application import Sphinx
+
+    from course_ext.katex_math import SPHINX_CHECKED
+
+    (tmp_path / "conf.py").write_text("", encoding="utf-8")
+    (tmp_path / "index.rst").write_text(
+        "Home\n====\n\nNo math here.\n\n.. toctree::\n\n   formulas\n", encoding="utf-8"
+    )
+    (tmp_path / "formulas.rst").write_text("Formulas\n========\n\n:math:`x^2`\n", "utf-8")
+    out = tmp_path / "_build"
+    app = Sphinx(tmp_path, tmp_path, out, out / "doctrees", "dummy", StringIO(), StringIO())
+    app.build()
+    found = app.env.get_domain("math").data["has_equations"]
+    assert (found.get("index", False), found.get("formulas", False)) == (False, True), (
+        f"the math domain's has_equations data changed (course_ext/katex_math.py reads it, "
+        f"checked against Sphinx {SPHINX_CHECKED}): {found!r}"
+    )

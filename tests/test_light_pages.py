@@ -1,4 +1,5 @@
-"""The pages stay light without losing an icon (course_ext/light_pages.py).
+"""The pages stay light without losing an icon (course_ext/light_pages.py, and the steps
+of course_ext/finish/ that cut the icons, the stylesheets and the unused files).
 
 The built site's icon fonts hold only the glyphs the pages use, no Font Awesome
 script is shipped, and nothing in the <head> blocks the first paint but the
@@ -20,10 +21,9 @@ from sphinx.errors import ExtensionError
 from support.browser import load_every_image, redirect_stub
 from support.site import built_page
 
-from course_ext.light_pages import (
+from course_ext.finish.icons import (
     FONTAWESOME_JS,
     ICON_RULE,
-    PURGED,
     STYLESHEET,
     WEBFONTS,
     characters_in_stylesheets,
@@ -31,6 +31,8 @@ from course_ext.light_pages import (
     icons_named,
     lighten_icons,
 )
+from course_ext.finish.purge import PURGED
+from course_ext.finish.site import BuiltSite
 
 
 def stock_icon_table() -> dict[str, int]:
@@ -50,7 +52,7 @@ def test_every_icon_a_page_names_is_in_the_subset_fonts(site):
     table = stock_icon_table()
     assert len(table) > 1000, "the stock icon table was not found in the theme's stylesheet"
     in_fonts = set().union(*(glyphs(font) for font in (site / WEBFONTS).glob("*.woff2")))
-    named = icons_named(site)
+    named = icons_named(BuiltSite(site))
     assert {"fa-magnifying-glass", "fa-bars", "fa-github", "fa-xmark"} <= named
     missing = sorted(name for name in named if table[name] not in in_fonts)
     assert not missing, f"icons without a glyph in the subset fonts: {missing}"
@@ -99,7 +101,7 @@ def test_icon_table_and_stylesheet_characters_are_read_from_css(tmp_path):
 
 
 def stock_output(outdir: Path, page: str) -> SimpleNamespace:
-    """The theme files light_pages edits, in an output folder, and an app that built them."""
+    """The theme files finish/icons.py edits, in an output folder, and an app that built them."""
     styles = outdir / "_static" / "styles"
     styles.mkdir(parents=True)
     (styles / "pydata-sphinx-theme.css").write_text('.fa-bars:before{content:"\\f0c9"}')
@@ -108,8 +110,6 @@ def stock_output(outdir: Path, page: str) -> SimpleNamespace:
     (outdir / WEBFONTS).mkdir(parents=True)
     (outdir / "page.html").write_text(page)
     return SimpleNamespace(
-        outdir=str(outdir),
-        builder=SimpleNamespace(format="html"),
         config=SimpleNamespace(course_light_pages=True, html_theme="sphinx_book_theme"),
     )
 
@@ -118,18 +118,18 @@ def test_an_icon_the_stylesheet_does_not_define_stops_the_build(tmp_path):
     page = '<i class="fa-solid fa-bars"></i> <i class="fa-solid fa-barz"></i>'  # a typo
     app = stock_output(tmp_path, page)
     with pytest.raises(ExtensionError, match="not defined by the theme's stylesheet: fa-barz"):
-        lighten_icons(app, None)
+        lighten_icons(app, BuiltSite(tmp_path))
 
 
 @pytest.mark.parametrize("gone", [STYLESHEET, FONTAWESOME_JS, WEBFONTS])
 def test_theme_files_that_are_gone_stop_the_build_instead_of_being_skipped(tmp_path, gone):
-    """A theme update that moves what light_pages edits must not ship stock pages silently."""
+    """A theme update that moves what finish/icons.py edits must not ship stock pages silently."""
     app = stock_output(tmp_path, '<i class="fa-solid fa-bars"></i>')
-    lighten_icons(app, None)  # the stock layout: no error
+    lighten_icons(app, BuiltSite(tmp_path))  # the stock layout: no error
     assert (tmp_path / FONTAWESOME_JS).read_text().startswith("/* Icons come from")
     shutil.rmtree(tmp_path / gone) if (tmp_path / gone).is_dir() else (tmp_path / gone).unlink()
     with pytest.raises(ExtensionError, match=f"no longer ships {re.escape(str(gone))}"):
-        lighten_icons(app, None)
+        lighten_icons(app, BuiltSite(tmp_path))
 
 
 @pytest.mark.slow
@@ -302,3 +302,37 @@ def test_the_cut_stylesheets_draw_every_page_as_the_whole_ones(browser, base_url
         served_whole
     ), sorted(set(served_whole))
     assert len(cases) >= 20 and not differ, "\n".join(differ)
+
+
+def test_canary_sphinx_script_files_can_be_made_again_deferred(tmp_path):
+    """defer_scripts makes each of Sphinx's private `_JavaScript` objects again with one
+    more attribute (checked against Sphinx SPHINX_CHECKED). On a plain Sphinx build, the
+    page it writes must then load the same scripts in the same order, each deferred but
+    documentation_options.js."""
+    from io import StringIO
+
+    from sphinx.application import Sphinx
+
+    from course_ext.light_pages import MUST_RUN_AT_ONCE, SPHINX_CHECKED, defer_scripts
+
+    (tmp_path / "conf.py").write_text('html_theme = "basic"\n', encoding="utf-8")
+    (tmp_path / "index.rst").write_text("Home\n====\n\nText.\n", encoding="utf-8")
+    out = tmp_path / "_build"
+    app = Sphinx(tmp_path, tmp_path, out, out / "doctrees", "html", StringIO(), StringIO())
+    stock = []
+
+    def defer(app, pagename, templatename, context, doctree):
+        if pagename == "index":
+            stock.extend(str(script.filename) for script in context["script_files"])
+        light = SimpleNamespace(config=SimpleNamespace(course_light_pages=True))
+        defer_scripts(light, pagename, templatename, context, doctree)
+
+    app.connect("html-page-context", defer, priority=950)
+    app.build()
+    page = (out / "index.html").read_text(encoding="utf-8")
+    tags = re.findall(r"<script\b[^>]*\bsrc=[^>]*>", page)
+    written = [re.search(r'src="([^"?]+)', tag)[1] for tag in tags]
+    deferred = ['defer="defer"' in tag for tag in tags]
+    checked = f"see course_ext/light_pages.py, checked against Sphinx {SPHINX_CHECKED}"
+    assert len(stock) >= 3 and written == stock, f"{checked}: {stock} became {written}"
+    assert deferred == [name not in MUST_RUN_AT_ONCE for name in stock], f"{checked}: {tags}"

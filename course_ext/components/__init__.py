@@ -9,6 +9,7 @@ a page's components may reach (its Content-Security-Policy), the forms of the Co
 from __future__ import annotations
 
 from importlib import import_module
+from pathlib import Path
 
 from sphinx.application import Sphinx
 
@@ -30,9 +31,13 @@ def setup_components(app: Sphinx) -> None:
         setup_component(app, component)
 
 
+STATIC = Path(__file__).parent.parent / "static"  # the site's assets and most components'
+
+
 def our_stylesheets() -> set[str]:
-    """The file names of the components' stylesheets."""
-    return {name for component in COMPONENTS for name in component.stylesheets}
+    """The file names of our stylesheets: the components' and the site's."""
+    ours = {name for component in COMPONENTS for name in component.stylesheets}
+    return ours | {path.name for path in STATIC.glob("*.css")}
 
 
 def origins_on(page_html: str) -> list[tuple[str, str]]:

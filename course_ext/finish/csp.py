@@ -15,8 +15,9 @@ YouTube's player script and the youtube-nocookie.com frame are allowed: they loa
 after the reader presses play.
 
 The hashes are computed from the finished pages, after every other extension has written
-them, so a new inline script anywhere is either hashed here or visibly refused in the
-browser (tests/test_csp_browser.py listens for violations on every page).
+them (the order is finish/__init__.py's), so a new inline script anywhere is either hashed
+here or visibly refused in the browser (tests/test_csp_browser.py listens for violations on
+every page). `add_buttons_script` adds agc-buttons.js to every page as it is written.
 """
 
 from __future__ import annotations
@@ -25,10 +26,12 @@ import base64
 import hashlib
 import html
 import re
-from pathlib import Path
+from collections.abc import Sequence
 
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
+
+from .site import BuiltSite
 
 MARK = '<meta http-equiv="Content-Security-Policy"'
 SCRIPT = re.compile(r"<script(?P<attributes>[^>]*)>(?P<body>.*?)</script>", re.S)
@@ -36,9 +39,6 @@ NOT_RUN = re.compile(r"""\btype=["']?(?!text/javascript|module|application/javas
 STYLE = re.compile(r"<style[^>]*>(?P<body>.*?)</style>", re.S)
 HANDLER = re.compile(r"""\son[a-z]+=(?:"(?P<double>[^"]*)"|'(?P<single>[^']*)')""")
 CHARSET = re.compile(r"<meta charset=[^>]*>")
-VIDEO = 'class="agv-video"'  # course_ext/video.py's player
-YOUTUBE_SCRIPTS = "https://www.youtube.com"  # iframe_api and the player it loads
-YOUTUBE_FRAME = "https://www.youtube-nocookie.com"
 
 
 # The inline handlers the theme writes (sphinx-book-theme 1.3.0), moved to agc-buttons.js.
@@ -57,8 +57,9 @@ def _hash(text: str) -> str:
     return f"'sha256-{base64.b64encode(digest).decode()}'"
 
 
-def policy(page: str) -> str:
-    """The policy of one finished page."""
+def policy(page: str, origins: Sequence[tuple[str, str]] = ()) -> str:
+    """The policy of one finished page; `origins`, (directive, origin), are the outside
+    hosts its components may reach (their records say which, course_ext/components/)."""
     scripts = sorted(
         {
             _hash(match["body"])
@@ -70,15 +71,12 @@ def policy(page: str) -> str:
     if handler:
         raise InlineHandlerError(
             f"an inline event handler, {handler[0].strip()!r}: the policy refuses it; "
-            "move it into a script file (course_ext/csp.py, MOVED_HANDLERS)"
+            "move it into a script file (course_ext/finish/csp.py, MOVED_HANDLERS)"
         )
     styles = sorted({_hash(match["body"]) for match in STYLE.finditer(page)})
-    video = VIDEO in page
-    script_src = ["'self'", *scripts]
-    if video:
-        script_src.append(YOUTUBE_SCRIPTS)
+    script_src = ["'self'", *scripts, *(o for d, o in origins if d == "script-src")]
     style_src = ["'self'", *styles]
-    frame_src = YOUTUBE_FRAME if video else "'none'"
+    frame_src = " ".join(o for d, o in origins if d == "frame-src") or "'none'"
     directives = [
         "default-src 'self'",
         "script-src " + " ".join(script_src),
@@ -95,14 +93,14 @@ def policy(page: str) -> str:
     return "; ".join(directives)
 
 
-def with_policy(page: str) -> str:
+def with_policy(page: str, origins: Sequence[tuple[str, str]] = ()) -> str:
     """The page with its policy as the first element of its <head> (after the charset,
     which must come first), or unchanged if it has one."""
     if MARK in page:
         return page
     for handler, attribute in MOVED_HANDLERS.items():
         page = page.replace(handler, attribute)
-    meta = f'{MARK} content="{html.escape(policy(page), quote=False)}">'
+    meta = f'{MARK} content="{html.escape(policy(page, origins), quote=False)}">'
     charset = CHARSET.search(page)
     if charset:
         return page[: charset.end()] + "\n    " + meta + page[charset.end() :]
@@ -111,26 +109,15 @@ def with_policy(page: str) -> str:
     return f"{meta}\n{page}"  # a bare redirect page: the parser puts it in an implied <head>
 
 
-def write_policies(app: Sphinx, exception: Exception | None) -> None:
-    if exception or app.builder.format != "html":
-        return
-    for path in sorted(Path(app.outdir).rglob("*.html")):
-        if "_static" in path.parts:
+def write_policies(app: Sphinx, site: BuiltSite) -> None:
+    for name, page in site.pages.items():
+        if "_static" in name.split("/"):  # the theme's template macros, not pages
             continue
-        page = path.read_text(encoding="utf-8")
         try:
-            secured = with_policy(page)
+            site.rewrite(name, with_policy(page, site.origins_on(page)))
         except InlineHandlerError as error:
-            raise ExtensionError(f"{path.relative_to(app.outdir)}: {error}") from None
-        if secured != page:
-            path.write_text(secured, encoding="utf-8")
+            raise ExtensionError(f"{name}: {error}") from None
 
 
 def add_buttons_script(app: Sphinx, pagename, templatename, context, doctree) -> None:
     app.add_js_file("agc-buttons.js", defer="defer")
-
-
-def setup_csp(app: Sphinx) -> None:
-    app.connect("html-page-context", add_buttons_script)
-    # After the hooks that write pages; before light_pages' PurgeCSS (950), which reads them.
-    app.connect("build-finished", write_policies, priority=900)

@@ -1,5 +1,5 @@
 // Cuts the built site's third-party stylesheets to the rules its pages and scripts can use,
-// for course_ext/light_pages.py, which runs this once at the end of a build.
+// for course_ext/finish/purge.py, which runs this once at the end of a build.
 // Usage: node purge_stylesheets.js <path of the purgecss package> <request as JSON>
 // request: {"content": [html and js files], "css": [css files], "safelist": [regexes]}.
 // Each stylesheet is rewritten in place; one line of JSON on stdout gives, per file, its
