@@ -102,6 +102,8 @@ def test_site_basics(site):
     assert (site / "404.html").is_file(), "no 404 page"
     sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
     assert "book/why_autodiff.html" in sitemap
+    # The lessons, the same whether the build was fresh or incremental (it was not, before).
+    assert not re.search(r"/(404|genindex|search)\.html<", sitemap), sitemap
     soup = built_page(site, "book/why_autodiff.html")
     assert soup.find("meta", property="og:title"), "no OpenGraph title"
     # A shared link names the course (the book's title), not Sphinx's "Project name not set".
