@@ -46,17 +46,16 @@ LAYOUT = COURSE_EXT / "templates" / "layout.html"
 
 # Every `*_CHECKED` constant of course_ext/, by name, and the distribution it records: a
 # constant missing here fails test_every_checked_version_is_the_installed_one, so a new one
-# cannot be left out. Its value is the version ("1.4.0"); a text naming packages and their
-# versions is read pair by pair (light_pages.py's, which another change owns).
+# cannot be left out. Its value is the version ("1.4.0").
 CHECKED_DISTRIBUTIONS = {
     "JUPYTER_CACHE_CHECKED": "jupyter-cache",  # parallel_execution.py
     "MYST_NB_CHECKED": "myst-nb",  # stock_fixes.py, parallel_execution.py
     "MYST_PARSER_CHECKED": "myst-parser",  # parallel_execution.py
     "OPENGRAPH_CHECKED": "sphinxext-opengraph",  # stock_fixes.py
     "SITEMAP_CHECKED": "sphinx-sitemap",  # sitemap.py
-    "SPHINX_BOOK_THEME_CHECKED": "sphinx-book-theme",  # components/colab.py
-    # light_pages.py: "pydata-sphinx-theme 0.17.1 (under sphinx-book-theme 1.3.0)"
-    "THEME_CHECKED": "pydata-sphinx-theme",
+    "SPHINX_BOOK_THEME_CHECKED": "sphinx-book-theme",  # components/colab.py, finish/icons.py
+    "PYDATA_SPHINX_THEME_CHECKED": "pydata-sphinx-theme",  # finish/icons.py
+    "SPHINX_CHECKED": "sphinx",  # light_pages.py, katex_math.py
 }
 VERSION = re.compile(r"\d+(\.\d+)*([.+-]?[a-z0-9]+)*")
 NAMED_VERSION = re.compile(r"([A-Za-z][A-Za-z0-9._-]*) (\d+(?:\.\d+)+[A-Za-z0-9.+-]*)")
@@ -177,12 +176,12 @@ def test_every_checked_version_is_the_installed_one():
 
 def test_the_version_check_sees_an_upgrade_and_an_unmapped_constant(tmp_path):
     """The check itself, on a package of its own: a version that moved is named with its
-    constant, a constant missing from the mapping is reported, and the text form is read."""
+    constant, and a constant missing from the mapping is reported."""
     package = tmp_path / "course_ext"
     package.mkdir()
     (package / "patch.py").write_text(
         'MYST_NB_CHECKED = "1.4.0"\nNEW_THING_CHECKED = "2.0"\n'
-        'THEME_CHECKED = "pydata-sphinx-theme 0.17.1 (under sphinx-book-theme 1.3.0)"\n',
+        'PYDATA_SPHINX_THEME_CHECKED = "0.17.1"\n',
         encoding="utf-8",
     )
     records, problems = checked_constants(package)
@@ -193,9 +192,8 @@ def test_the_version_check_sees_an_upgrade_and_an_unmapped_constant(tmp_path):
     assert [(r.distribution, r.version) for r in records] == [
         ("myst-nb", "1.4.0"),
         ("pydata-sphinx-theme", "0.17.1"),
-        ("sphinx-book-theme", "1.3.0"),
     ]
-    pins = {"myst-nb": "1.4.0", "pydata-sphinx-theme": "0.17.1", "sphinx-book-theme": "1.3.0"}
+    pins = {"myst-nb": "1.4.0", "pydata-sphinx-theme": "0.17.1"}
     upgraded = {**pins, "myst-nb": "1.5.0"}
     assert version_problems(records, pins.get, pins) == []
     [problem] = version_problems(records, upgraded.get, pins)
