@@ -55,9 +55,7 @@ ICON_IN_SCRIPT = re.compile(r"\bfa-([a-z0-9-]+)")
 # `.fa-bars:before{content:"\f0c9"}` and `.fa-search:before,.fa-magnifying-glass:before{...}`
 ICON_RULE = re.compile(r'((?:\.fa-[a-z0-9-]+:{1,2}before,?)+)\{content:"(\\[0-9a-f]+)"\}')
 PRIVATE_USE = re.compile(r"[\ue000-\uf8ff]|\\([ef][0-9a-f]{3})\b")
-# Shipped in the site as it was first written (the site stays the same byte for byte);
-# light_pages.py's docstring points on to this module.
-EMPTY_SCRIPT = "/* Icons come from the subset webfonts: see course_ext/light_pages.py. */\n"
+EMPTY_SCRIPT = "/* Icons come from the subset webfonts: see course_ext/finish/icons.py. */\n"
 
 
 def _names(selectors: str) -> set[str]:

@@ -1,7 +1,7 @@
 // @ts-check
 // The theme's buttons, made to work.
 //
-// Print and full screen, without inline `onclick` attributes: csp.py turns
+// Print and full screen, without inline `onclick` attributes: finish/csp.py turns
 // `onclick="window.print()"` into `data-agc-click="print"` (and the same for full screen),
 // so the Content-Security-Policy can refuse every inline handler.
 //
