@@ -10,6 +10,7 @@ from io import StringIO
 from pathlib import Path
 
 from sphinx.application import Sphinx
+from support.build import SMALL_PROJECT_CONF
 
 from course_ext import finish
 from course_ext.finish.csp import MARK
@@ -26,12 +27,7 @@ ORDER = [
     "purge_stylesheets",
     "wait_for_fonts",
 ]
-CONF = """
-extensions = ["myst_parser", "course_ext"]
-myst_enable_extensions = ["dollarmath"]
-html_theme = "sphinx_book_theme"
-exclude_patterns = ["_build"]
-"""
+CONF = SMALL_PROJECT_CONF.replace('"basic"', '"sphinx_book_theme"')  # the steps cut its files
 PAGES = {
     "index.md": "# Home\n\nThe square $x^2$.\n\n```{toctree}\nplain\n```\n",
     "plain.md": '# Plain\n\nNo math, one icon: <i class="fa-solid fa-bars"></i>\n',
