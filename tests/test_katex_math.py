@@ -81,7 +81,7 @@ def test_the_stock_pages_keep_mathjax_in_the_browser(tmp_path):
 def test_the_math_renderer_and_mathjax_path_the_user_chose_are_kept(tmp_path):
     """course_ext picks the renderer and points MathJax at the site's copy only when the
     user has not chosen: here MathJax, from a URL of theirs, with the light pages on."""
-    from conftest import SMALL_PROJECT_CONF
+    from support.build import SMALL_PROJECT_CONF
 
     url = "https://cdn.example.org/mathjax/tex-chtml.js"
     conf = SMALL_PROJECT_CONF + f'html_math_renderer = "mathjax"\nmathjax_path = "{url}"\n'
