@@ -311,6 +311,24 @@ def test_notebook_is_valid_and_links_back_to_its_page(site, chapter):
             assert not re.search(r"^(`{3,}|:{3,})\{|\{(doc|ref)\}`", cell.source, re.M), (
                 cell.source[:200]
             )
+    # Every link and picture on the site is a file of the built site: the notebook is made
+    # from the source, so a name it computes (a stepper's picture) could miss the page's.
+    urls = links_to_the_site(notebook)
+    if "{backprop-stepper}" in (ROOT / "book" / f"{chapter}.md").read_text(encoding="utf-8"):
+        assert any("/_images/agb-" in url for url in urls), f"{chapter}: no stepper picture"
+    for url in urls:
+        path = url.removeprefix(IDENTITY.base_url).split("#")[0].split("?")[0]
+        assert (site / (path or "index.html")).is_file(), f"{chapter}: {url} is not in the site"
+
+
+def links_to_the_site(notebook: nbformat.NotebookNode) -> list[str]:
+    """The URLs under the site's address in the notebook's markdown: links and pictures."""
+    found = []
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            found += re.findall(r"\]\((https?://[^)\s]+)\)", cell.source)
+            found += re.findall(r'\bsrc="(https?://[^"]+)"', cell.source)
+    return [url for url in found if url.startswith(IDENTITY.base_url)]
 
 
 GUARD = nbformat.v4.new_code_cell(
