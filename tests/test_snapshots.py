@@ -22,8 +22,12 @@ SNAPSHOT = Path(__file__).parent / "snapshots"
 
 
 def fragment(html: str, selector: str) -> str:
-    """The rendered element, one tag per line, so a change reads as a small diff."""
+    """The rendered element, one tag per line, so a change reads as a small diff. Each
+    formula is kept as the TeX KaTeX was given: what KaTeX writes of it is KaTeX's (about
+    40 lines a formula; tests/test_katex_math.py checks the typesetting)."""
     element = BeautifulSoup(html, "html.parser").select_one(selector)
+    for formula in element.select("span.katex"):
+        formula.replace_with(f"${formula.select_one('annotation').get_text()}$")
     return element.prettify()
 
 
